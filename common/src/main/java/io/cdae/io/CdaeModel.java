@@ -1,0 +1,65 @@
+package io.cdae.io;
+
+import io.cdae.config.CdaeConfig;
+import io.cdae.model.CdaeNetwork;
+import io.cdae.model.CdaeObjective;
+import io.cdae.model.CdaeParameters;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+
+/**
+ * A trained CDAE as it is stored and scored: config, flat parameters, normaliser, optionally the optimiser
+ * state and counters (for resuming training), and provenance metadata. Needs no Spark.
+ *
+ * @param updaterState flat DL4J updater state, or null when not kept
+ * @param iterations   optimiser steps taken so far (Adam's bias correction depends on it)
+ * @param epochs       completed epochs
+ * @param metadata     provenance: input path, rows, seed, versions, ...
+ */
+public record CdaeModel(CdaeConfig config, INDArray parameters, Normaliser normaliser, INDArray updaterState,
+                        int iterations, int epochs, Map<String, String> metadata) {
+
+    public CdaeModel {
+        metadata = Map.copyOf(metadata);
+        CdaeParameters.view(config, parameters);
+        if (normaliser.width() != config.inputWidth()) {
+            throw new IllegalArgumentException("normaliser has " + normaliser.width()
+                    + " features but the model's input-width is " + config.inputWidth());
+        }
+    }
+
+    /** Captures a network's parameters, updater state and counters (copies, not views). */
+    public static CdaeModel of(MultiLayerNetwork net, CdaeConfig config, Normaliser normaliser,
+                               Map<String, String> metadata) {
+        INDArray state = net.getUpdater() == null || net.getUpdater().getStateViewArray() == null ? null
+                : net.getUpdater().getStateViewArray().dup();
+        return new CdaeModel(config, net.params().dup(), normaliser, state, net.getIterationCount(),
+                net.getEpochCount(), metadata);
+    }
+
+    /** A network with these parameters, updater state and counters, in the given type, ready to train on. */
+    public MultiLayerNetwork network(DataType dataType) {
+        MultiLayerNetwork net = CdaeNetwork.create(config, dataType);
+        net.setParams(parameters.castTo(dataType));
+        if (updaterState != null) {
+            net.getUpdater().getStateViewArray().assign(updaterState.castTo(dataType));
+        }
+        net.setIterationCount(iterations);
+        net.setEpochCount(epochs);
+        return net;
+    }
+
+    /** Named views of the parameters. */
+    public CdaeParameters views() {
+        return CdaeParameters.view(config, parameters);
+    }
+
+    /** Per-row reconstruction error and contractive penalty of raw (un-normalised) rows. */
+    public CdaeObjective.RowTerms score(INDArray rawRows) {
+        INDArray x = normaliser.apply(rawRows.castTo(parameters.dataType()));
+        return new CdaeObjective(config).rowTerms(views(), x, config.seed());
+    }
+}
