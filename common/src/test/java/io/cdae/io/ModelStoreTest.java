@@ -1,0 +1,93 @@
+package io.cdae.io;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdae.config.CdaeConfig;
+import io.cdae.config.CdaeConfigJson;
+import io.cdae.model.CdaeNetwork;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelStoreTest {
+    @TempDir
+    Path tmp;
+
+    private static CdaeModel trainedModel() {
+        CdaeConfig c = CdaeConfig.defaults(12);
+        c = new CdaeConfig(12, List.of(6, 3), c.activation(), false, c.outputActivation(), c.reconstructionLoss(), 0.2,
+                c.contractiveEstimator(), 4, c.corruption(), 0.1, c.optimiser(), 1e-2, 0.9, 4, 1, 3L);
+        MultiLayerNetwork net = CdaeNetwork.create(c, DataType.FLOAT);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 12);
+        for (int i = 0; i < 3; i++) {
+            net.fit(new org.nd4j.linalg.dataset.DataSet(x, x));
+        }
+        return CdaeModel.of(net, c, Normaliser.fit(Normaliser.MIN_MAX, x), Map.of("input", "memory"));
+    }
+
+    @Test
+    void saveThenLoadGivesTheSameModelAndScores() throws IOException {
+        CdaeModel model = trainedModel();
+        Path dir = tmp.resolve("model");
+        ModelStore.save(model, dir);
+        CdaeModel back = ModelStore.load(dir);
+        assertEquals(model.config(), back.config());
+        assertEquals(model.parameters(), back.parameters());
+        assertEquals(model.updaterState(), back.updaterState());
+        assertEquals(3, back.iterations());
+        assertEquals("memory", back.metadata().get("input"));
+        INDArray rows = Nd4j.rand(DataType.FLOAT, 5, 12);
+        assertEquals(model.score(rows).reconstruction(), back.score(rows).reconstruction());
+        // resuming: the restored network continues with the same optimiser state
+        assertEquals(model.network(DataType.FLOAT).getUpdater().getStateViewArray(),
+                back.network(DataType.FLOAT).getUpdater().getStateViewArray());
+    }
+
+    @Test
+    void saveReplacesAnEarlierModelAndLeavesNoTemporaryFiles() throws IOException {
+        Path dir = tmp.resolve("model");
+        ModelStore.save(trainedModel(), dir);
+        ModelStore.save(trainedModel(), dir);
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of(dir), files.toList());
+        }
+    }
+
+    @Test
+    void tamperedTruncatedForeignOrNewerModelsAreRefusedWithAClearMessage() throws IOException {
+        Path dir = tmp.resolve("model");
+        ModelStore.save(trainedModel(), dir);
+
+        byte[] params = Files.readAllBytes(dir.resolve(ModelStore.PARAMETERS));
+        params[params.length - 1] ^= 1;
+        Files.write(dir.resolve(ModelStore.PARAMETERS), params);
+        ModelFormatException tampered = assertThrows(ModelFormatException.class, () -> ModelStore.load(dir));
+        assertTrue(tampered.getMessage().contains("checksum mismatch"), tampered.getMessage());
+
+        ModelStore.save(trainedModel(), dir);
+        Files.delete(dir.resolve(ModelStore.NORMALISER));
+        assertTrue(assertThrows(ModelFormatException.class, () -> ModelStore.load(dir)).getMessage().contains("missing"));
+
+        assertTrue(assertThrows(ModelFormatException.class, () -> ModelStore.load(tmp)).getMessage()
+                .contains("not a model directory"));
+
+        ModelStore.save(trainedModel(), dir);
+        ObjectNode manifest = (ObjectNode) CdaeConfigJson.mapper().readTree(dir.resolve(ModelStore.MANIFEST).toFile());
+        manifest.put("format-version", ModelStore.FORMAT_VERSION + 1);
+        CdaeConfigJson.mapper().writeValue(dir.resolve(ModelStore.MANIFEST).toFile(), manifest);
+        assertTrue(assertThrows(ModelFormatException.class, () -> ModelStore.load(dir)).getMessage()
+                .contains("newer than this build reads"));
+    }
+}
