@@ -49,7 +49,7 @@ public record CdaeConfig(
         @JsonProperty("momentum") double momentum,
         @JsonProperty("batch-size") int batchSize,
         @JsonProperty("epochs") int epochs,
-        @JsonProperty("seed") long seed) {
+        @JsonProperty("seed") long seed) implements java.io.Serializable {
 
     public CdaeConfig {
         atLeast("input-width", inputWidth, 1);

@@ -50,6 +50,14 @@ public final class ModelStore {
 
     /** Writes {@code model} to {@code dir} atomically, replacing a previous model there. */
     public static void save(CdaeModel model, Path dir) throws IOException {
+        save(model, dir, Map.of());
+    }
+
+    /**
+     * Writes {@code model} and the given extra files (a report, say; not part of the checksummed model) to
+     * {@code dir} atomically, replacing a previous model there.
+     */
+    public static void save(CdaeModel model, Path dir, Map<String, byte[]> extraFiles) throws IOException {
         Path target = dir.toAbsolutePath().normalize();
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
@@ -75,6 +83,9 @@ public final class ModelStore {
             manifest.set("metadata", MAPPER.valueToTree(new java.util.TreeMap<>(model.metadata())));
             manifest.set("sha256", MAPPER.valueToTree(sums));
             MAPPER.writeValue(tmp.resolve(MANIFEST).toFile(), manifest);
+            for (Map.Entry<String, byte[]> extra : extraFiles.entrySet()) {
+                Files.write(tmp.resolve(extra.getKey()), extra.getValue());
+            }
             replace(tmp, target);
         } catch (IOException | RuntimeException e) {
             deleteTree(tmp);
@@ -174,7 +185,8 @@ public final class ModelStore {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    /** Deletes a directory tree (no error if it does not exist). */
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -14,7 +14,7 @@ import java.util.Locale;
  */
 public record Normaliser(@JsonProperty("method") String method,
                          @JsonProperty("offset") double[] offset,
-                         @JsonProperty("scale") double[] scale) {
+                         @JsonProperty("scale") double[] scale) implements java.io.Serializable {
 
     public static final String NONE = "none";
     public static final String MIN_MAX = "min-max";
@@ -82,6 +82,18 @@ public record Normaliser(@JsonProperty("method") String method,
 
     public int width() {
         return offset.length;
+    }
+
+    /** Normalised copy of one row. */
+    public float[] apply(float[] row) {
+        if (row.length != width()) {
+            throw new IllegalArgumentException("expected " + width() + " features, found " + row.length);
+        }
+        float[] out = new float[row.length];
+        for (int i = 0; i < row.length; i++) {
+            out[i] = (float) ((row[i] - offset[i]) / scale[i]);
+        }
+        return out;
     }
 
     /** Normalised copy of {@code rows}. */

@@ -1,0 +1,32 @@
+package io.cdae.spark.cli;
+
+import io.cdae.config.ConfigException;
+import io.cdae.io.ModelFormatException;
+import io.cdae.spark.data.InputException;
+
+import java.io.PrintStream;
+
+/**
+ * Turns a failure into one clear line on stderr and an exit code. Spark wraps exceptions thrown in tasks,
+ * so the cause chain is searched for the project's own exception types.
+ */
+final class ErrorReporter {
+    private ErrorReporter() {
+    }
+
+    static int report(Throwable t, String job, PrintStream err) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ConfigException) {
+                err.println(job + ": configuration error: " + c.getMessage());
+                return ExitCodes.USAGE;
+            }
+            if (c instanceof InputException || c instanceof ModelFormatException) {
+                err.println(job + ": input error: " + c.getMessage());
+                return ExitCodes.INPUT;
+            }
+        }
+        err.println(job + ": failed: " + t);
+        t.printStackTrace(err);
+        return ExitCodes.RUNTIME;
+    }
+}

@@ -1,0 +1,69 @@
+package io.cdae.spark.cli;
+
+import io.cdae.spark.train.TrainJob;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code cdae-train}: parse, validate, delegate to {@link TrainJob}. The master comes from spark-submit. */
+@Command(name = "cdae-train", mixinStandardHelpOptions = true,
+        description = "Trains a contractive denoising autoencoder on Spark by parameter averaging.")
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--input", required = true, description = "CSV/Parquet/IDX file or directory (any Hadoop URI)")
+    String input;
+    @Option(names = "--output", required = true, description = "model directory to write (any Hadoop URI)")
+    String output;
+    @Option(names = "--config", description = "configuration file overriding conf/cdae-defaults.conf")
+    Path config;
+    @Option(names = "--set", description = "key=value overriding the configuration (repeatable)")
+    List<String> sets = new ArrayList<>();
+    @Option(names = "--id-column", description = "row id column (never a feature)")
+    String idColumn;
+    @Option(names = "--label-column", description = "label column (never a feature; for evaluation)")
+    String labelColumn;
+    @Option(names = "--resume", description = "continue from the newest complete checkpoint")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+        SparkSession spark = SparkSession.builder().appName("cdae-train").getOrCreate();
+        try {
+            TrainJob.Outcome o = new TrainJob(spark).run(new TrainJob.Request(input, output, config, sets, idColumn,
+                    labelColumn, resume));
+            var last = o.epochs().isEmpty() ? null : o.epochs().get(o.epochs().size() - 1);
+            System.out.println("model: " + output);
+            System.out.println("report: " + output + "/training-report.html");
+            System.out.println("checkpoints: " + o.checkpointDir());
+            System.out.println("rows: " + o.rows() + ", epochs trained: " + o.epochs().size()
+                    + (last == null ? "" : String.format(java.util.Locale.ROOT,
+                    ", final loss %.6g (reconstruction %.6g, contractive %.6g)", last.total(), last.reconstruction(),
+                    last.contractive())));
+            return ExitCodes.OK;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command and returns its exit code (for tests and main). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new TrainCommand());
+        cli.setExitCodeExceptionMapper(t -> ExitCodes.RUNTIME);
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> ErrorReporter.report(ex, "cdae-train", System.err));
+        cli.setParameterExceptionHandler((ex, a) -> {
+            System.err.println("cdae-train: " + ex.getMessage());
+            ex.getCommandLine().usage(System.err);
+            return ExitCodes.USAGE;
+        });
+        return cli.execute(args);
+    }
+}

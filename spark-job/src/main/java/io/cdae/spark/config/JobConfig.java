@@ -1,0 +1,168 @@
+package io.cdae.spark.config;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdae.config.CdaeConfig;
+import io.cdae.config.CdaeConfigJson;
+import io.cdae.config.ConfigException;
+import io.cdae.io.Normaliser;
+import org.apache.spark.storage.StorageLevel;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The validated configuration of a training job: the model keys of {@link CdaeConfig} (all but
+ * {@code input-width}, which the data decides) plus the keys of distributed training and input. Built from
+ * the merged key/value pairs of {@link ConfigSources}; every value is checked here, before any Spark action.
+ */
+public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, int partitions, String storageLevel,
+                        String checkpointDir, int checkpointInterval, DataType dataType, String inputFormat,
+                        List<String> featureColumns, List<String> excludeColumns, String where,
+                        String normalisation) {
+
+    /** The job keys (besides the model keys). */
+    public static final Set<String> JOB_KEYS = Set.of("averaging-frequency", "partitions", "storage-level",
+            "checkpoint-dir", "checkpoint-interval", "data-type", "input-format", "feature-columns",
+            "exclude-columns", "where", "normalisation");
+
+    /** The model keys: every CdaeConfig key except input-width. */
+    public static final Set<String> MODEL_KEYS = Set.of("encoder-widths", "activation", "tied-weights",
+            "output-activation", "reconstruction-loss", "contractive-weight", "contractive-estimator", "projections",
+            "corruption", "corruption-level", "optimiser", "learning-rate", "momentum", "batch-size", "epochs", "seed");
+
+    public JobConfig {
+        modelKeys = Map.copyOf(modelKeys);
+        featureColumns = List.copyOf(featureColumns);
+        excludeColumns = List.copyOf(excludeColumns);
+    }
+
+    /** Validates and types the merged key/value pairs; every key must be known. */
+    public static JobConfig of(Map<String, String> values) {
+        Map<String, String> model = new TreeMap<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (MODEL_KEYS.contains(e.getKey())) {
+                model.put(e.getKey(), e.getValue());
+            } else if (!JOB_KEYS.contains(e.getKey())) {
+                throw new ConfigException(e.getKey(), "unknown key; known keys: " + new TreeMap<>(knownKeys()).keySet());
+            }
+        }
+        for (String key : MODEL_KEYS) {
+            if (!model.containsKey(key)) {
+                throw new ConfigException(key, null, "a value (the defaults file lacks it)");
+            }
+        }
+        JobConfig job = new JobConfig(model,
+                positiveInt(values, "averaging-frequency", 1),
+                positiveInt(values, "partitions", 0),
+                storageLevel(get(values, "storage-level")),
+                get(values, "checkpoint-dir"),
+                positiveInt(values, "checkpoint-interval", 1),
+                dataType(get(values, "data-type")),
+                oneOf(values, "input-format", "auto", "csv", "parquet", "idx"),
+                list(get(values, "feature-columns")),
+                list(get(values, "exclude-columns")),
+                get(values, "where"),
+                oneOf(values, "normalisation", Normaliser.NONE, Normaliser.MIN_MAX, Normaliser.STANDARD));
+        job.model(1);
+        return job;
+    }
+
+    private static Map<String, Boolean> knownKeys() {
+        Map<String, Boolean> keys = new TreeMap<>();
+        MODEL_KEYS.forEach(k -> keys.put(k, true));
+        JOB_KEYS.forEach(k -> keys.put(k, true));
+        return keys;
+    }
+
+    /** The model config for data of {@code inputWidth} features (validated). */
+    public CdaeConfig model(int inputWidth) {
+        ObjectNode tree = CdaeConfigJson.mapper().createObjectNode();
+        tree.put("input-width", inputWidth);
+        for (Map.Entry<String, String> e : modelKeys.entrySet()) {
+            if (e.getKey().equals("encoder-widths")) {
+                ArrayNode widths = tree.putArray("encoder-widths");
+                for (String w : list(e.getValue())) {
+                    try {
+                        widths.add(Integer.parseInt(w));
+                    } catch (NumberFormatException ex) {
+                        throw new ConfigException("encoder-widths", e.getValue(),
+                                "comma-separated positive integers, e.g. 256,64");
+                    }
+                }
+            } else {
+                tree.put(e.getKey(), e.getValue());
+            }
+        }
+        return CdaeConfigJson.fromTree(tree);
+    }
+
+    /** The configured number of epochs. */
+    public int epochs() {
+        return model(1).epochs();
+    }
+
+    private static String get(Map<String, String> values, String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new ConfigException(key, null, "a value (the defaults file lacks it)");
+        }
+        return v.trim();
+    }
+
+    private static int positiveInt(Map<String, String> values, String key, int min) {
+        String v = get(values, key);
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(key, v, "an integer >= " + min);
+    }
+
+    private static String oneOf(Map<String, String> values, String key, String... allowed) {
+        String v = get(values, key).toLowerCase(Locale.ROOT);
+        if (!Arrays.asList(allowed).contains(v)) {
+            throw new ConfigException(key, v, "one of " + String.join(", ", allowed));
+        }
+        return v;
+    }
+
+    private static String storageLevel(String v) {
+        try {
+            StorageLevel.fromString(v.toUpperCase(Locale.ROOT));
+            return v.toUpperCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("storage-level", v, "a Spark storage level such as MEMORY_ONLY, MEMORY_AND_DISK, "
+                    + "MEMORY_AND_DISK_SER, DISK_ONLY");
+        }
+    }
+
+    private static DataType dataType(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "float" -> DataType.FLOAT;
+            case "double" -> DataType.DOUBLE;
+            default -> throw new ConfigException("data-type", v, "one of float, double");
+        };
+    }
+
+    static List<String> list(String v) {
+        if (v == null || v.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The Spark storage level of the cached partitions. */
+    public StorageLevel sparkStorageLevel() {
+        return StorageLevel.fromString(storageLevel);
+    }
+}

@@ -1,0 +1,42 @@
+package io.cdae.spark.data;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+
+import java.util.List;
+
+/**
+ * Rows of an input with the columns the job uses: the feature columns (in order), and the id and label
+ * columns when named.
+ *
+ * @param idColumn    null when the input has none
+ * @param labelColumn null when not named
+ */
+public record FeatureTable(Dataset<Row> rows, List<String> featureColumns, String idColumn, String labelColumn,
+                           String source) {
+
+    public int width() {
+        return featureColumns.size();
+    }
+
+    /** The feature values of every row as float[] in column order. */
+    public JavaRDD<float[]> features() {
+        Column[] cols = featureColumns.stream().map(c -> functions.col("`" + c + "`").cast("double")).toArray(Column[]::new);
+        int width = width();
+        String src = source;
+        List<String> names = featureColumns;
+        return rows.select(cols).javaRDD().map(row -> {
+            float[] v = new float[width];
+            for (int i = 0; i < width; i++) {
+                if (row.isNullAt(i)) {
+                    throw new InputException("missing value in feature column '" + names.get(i) + "' of " + src);
+                }
+                v[i] = (float) row.getDouble(i);
+            }
+            return v;
+        });
+    }
+}

@@ -1,0 +1,101 @@
+package io.cdae.spark.io;
+
+import io.cdae.io.CdaeModel;
+import io.cdae.io.ModelStore;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@link ModelStore} on any Hadoop filesystem URI ({@code file://}, {@code hdfs://}, {@code s3a://}, ...).
+ * Local paths are written in place by ModelStore (temporary sibling, then rename). Remote ones are written to
+ * a local temporary directory, copied to a hidden temporary sibling of the target and renamed into place, so a
+ * reader never sees a partial model at the final path.
+ */
+public final class ModelRepository {
+    private final Configuration hadoop;
+
+    public ModelRepository(Configuration hadoop) {
+        this.hadoop = hadoop;
+    }
+
+    public void save(CdaeModel model, String uri, Map<String, byte[]> extraFiles) {
+        Path target = new Path(uri);
+        try {
+            FileSystem fs = target.getFileSystem(hadoop);
+            if (isLocal(fs)) {
+                ModelStore.save(model, localPath(fs, target), extraFiles);
+                return;
+            }
+            java.nio.file.Path local = Files.createTempDirectory("cdae-model-");
+            try {
+                java.nio.file.Path dir = local.resolve("model");
+                ModelStore.save(model, dir, extraFiles);
+                Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+                fs.copyFromLocalFile(false, true, new Path(dir.toUri()), tmp);
+                replace(fs, tmp, target);
+            } finally {
+                ModelStore.deleteTree(local);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write model to " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    public CdaeModel load(String uri) {
+        Path source = new Path(uri);
+        try {
+            FileSystem fs = source.getFileSystem(hadoop);
+            if (isLocal(fs)) {
+                return ModelStore.load(localPath(fs, source));
+            }
+            if (!fs.exists(source)) {
+                throw new io.cdae.io.ModelFormatException("model directory does not exist: " + uri);
+            }
+            java.nio.file.Path local = Files.createTempDirectory("cdae-model-");
+            try {
+                fs.copyToLocalFile(false, source, new Path(local.resolve("model").toUri()), true);
+                return ModelStore.load(local.resolve("model"));
+            } finally {
+                ModelStore.deleteTree(local);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read model from " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Renames {@code tmp} to {@code target}, moving an existing target aside first and deleting it after. */
+    static void replace(FileSystem fs, Path tmp, Path target) throws IOException {
+        Path old = null;
+        if (fs.exists(target)) {
+            old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
+            if (!fs.rename(target, old)) {
+                throw new IOException("cannot move " + target + " aside");
+            }
+        }
+        if (!fs.rename(tmp, target)) {
+            if (old != null) {
+                fs.rename(old, target);
+            }
+            fs.delete(tmp, true);
+            throw new IOException("cannot rename " + tmp + " to " + target);
+        }
+        if (old != null) {
+            fs.delete(old, true);
+        }
+    }
+
+    static boolean isLocal(FileSystem fs) {
+        return "file".equals(fs.getUri().getScheme());
+    }
+
+    static java.nio.file.Path localPath(FileSystem fs, Path p) {
+        return java.nio.file.Path.of(fs.makeQualified(p).toUri());
+    }
+}

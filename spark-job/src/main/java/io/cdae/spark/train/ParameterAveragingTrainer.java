@@ -1,0 +1,238 @@
+package io.cdae.spark.train;
+
+import io.cdae.config.CdaeConfig;
+import io.cdae.io.CdaeModel;
+import io.cdae.model.CdaeNetwork;
+import io.cdae.train.EpochStats;
+import io.cdae.train.LocalSteps;
+import io.cdae.train.LossTally;
+import org.apache.spark.Partitioner;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.Tuple2;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Synchronous parameter averaging (Zinkevich et al. 2010; the algorithm of DL4J's
+ * ParameterAveragingTrainingMaster) on plain Spark:
+ * <ol>
+ *   <li>the driver partitions the clean rows once, deterministically (row i goes to partition i mod n, in
+ *       row order), and caches them;</li>
+ *   <li>each round it broadcasts parameters, optimiser state and step counter;</li>
+ *   <li>every partition runs its next {@code averaging-frequency} minibatches with {@link LocalSteps}: it
+ *       corrupts each minibatch itself, keyed by (seed, epoch, partition, batch), and computes the CDAE
+ *       gradient, contractive term included, on its local ND4J device;</li>
+ *   <li>{@code treeAggregate} sums parameters, optimiser state and losses; the driver averages them.</li>
+ * </ol>
+ * Corrupted data never leaves the executor that made it, and a retried task regenerates the same samples.
+ */
+public final class ParameterAveragingTrainer {
+
+    /** Called on the driver after every epoch with that epoch's stats and the model so far. */
+    public interface EpochListener {
+        void onEpoch(EpochStats stats, CdaeModel model);
+    }
+
+    /** The outcome of a run: the final model, per-epoch stats and the rows each partition corrupted. */
+    public record Result(CdaeModel model, List<EpochStats> epochs, Map<Integer, Long> corruptedRowsByPartition,
+                         long corruptedRowsInTasks) {
+    }
+
+    private final CdaeConfig config;
+    private final DataType dataType;
+    private final int averagingFrequency;
+    private final int partitions;
+    private final StorageLevel storageLevel;
+
+    public ParameterAveragingTrainer(CdaeConfig config, DataType dataType, int averagingFrequency, int partitions,
+                                     StorageLevel storageLevel) {
+        this.config = config;
+        this.dataType = dataType;
+        this.averagingFrequency = averagingFrequency;
+        this.partitions = partitions;
+        this.storageLevel = storageLevel;
+    }
+
+    /**
+     * Trains on {@code rows} (clean, normalised) from {@code start}: a fresh model when null, else a checkpoint
+     * whose epochs, parameters, optimiser state and step counter training continues from.
+     */
+    public Result train(JavaSparkContext sc, JavaRDD<float[]> rows, CdaeModel start, EpochListener listener) {
+        int n = partitions > 0 ? partitions : sc.defaultParallelism();
+        JavaRDD<PartitionBlock> blocks = partition(rows, n).persist(storageLevel);
+        try {
+            return run(sc, blocks, start, listener);
+        } finally {
+            blocks.unpersist(false);
+        }
+    }
+
+    private Result run(JavaSparkContext sc, JavaRDD<PartitionBlock> blocks, CdaeModel start, EpochListener listener) {
+        List<Integer> sizes = blocks.map(PartitionBlock::rows).collect();
+        LocalSteps plan = new LocalSteps(config);
+        int maxBatches = sizes.stream().mapToInt(plan::batchesFor).max().orElse(0);
+        if (maxBatches == 0) {
+            throw new IllegalArgumentException("no training rows");
+        }
+        int rounds = (maxBatches + averagingFrequency - 1) / averagingFrequency;
+
+        CdaeModel current = start != null ? start : initial();
+        TrainingState state = new TrainingState(current.parameters().toDoubleVector(),
+                current.updaterState() == null ? new double[0] : current.updaterState().toDoubleVector(),
+                current.iterations());
+        LongAccumulator inTasks = sc.sc().longAccumulator("cdae.corrupted-rows");
+        Map<Integer, Long> corrupted = new TreeMap<>();
+        List<EpochStats> history = new ArrayList<>();
+        for (int epoch = current.epochs(); epoch < config.epochs(); epoch++) {
+            long t0 = System.nanoTime();
+            LossTally tally = new LossTally();
+            for (int round = 0; round < rounds; round++) {
+                RoundResult r = round(sc, blocks, state, epoch, round, inTasks);
+                if (r.contributors == 0) {
+                    continue;
+                }
+                state = new TrainingState(RoundResult.mean(r.parameterSum, r.contributors),
+                        RoundResult.mean(r.updaterSum, r.contributors), state.iteration() + r.maxSteps);
+                tally.merge(r.tally);
+                r.corruptedRows.forEach((p, c) -> corrupted.merge(p, c, Long::sum));
+            }
+            EpochStats stats = EpochStats.of(epoch, tally, config.contractiveWeight(), (System.nanoTime() - t0) / 1e9);
+            history.add(stats);
+            current = snapshot(state, epoch + 1, current);
+            listener.onEpoch(stats, current);
+        }
+        return new Result(current, history, corrupted, inTasks.value());
+    }
+
+    private RoundResult round(JavaSparkContext sc, JavaRDD<PartitionBlock> blocks, TrainingState state, int epoch,
+                              int round, LongAccumulator inTasks) {
+        Broadcast<TrainingState> bc = sc.broadcast(state);
+        CdaeConfig cfg = config;
+        DataType type = dataType;
+        int from = round * averagingFrequency;
+        int to = from + averagingFrequency;
+        try {
+            return blocks.mapPartitionsWithIndex((Integer p, Iterator<PartitionBlock> it) -> {
+                if (!it.hasNext()) {
+                    return Collections.<RoundResult>emptyIterator();
+                }
+                RoundResult r = localSteps(cfg, type, bc.value(), it.next(), epoch, p, from, to);
+                if (r != null && TaskContext.get() != null) {
+                    inTasks.add(r.tally.samples());
+                }
+                return r == null ? Collections.<RoundResult>emptyIterator() : List.of(r).iterator();
+            }, true).treeAggregate(new RoundResult(), RoundResult::merge, RoundResult::merge);
+        } finally {
+            bc.destroy();
+        }
+    }
+
+    /** One partition's share of a round; null when the partition has no minibatch left in it. */
+    static RoundResult localSteps(CdaeConfig cfg, DataType type, TrainingState state, PartitionBlock block, int epoch,
+                                  int partition, int fromBatch, int toBatch) {
+        LocalSteps steps = new LocalSteps(cfg);
+        if (fromBatch >= steps.batchesFor(block.rows())) {
+            return null;
+        }
+        MultiLayerNetwork net = WorkerNetworks.borrow(cfg, type);
+        try {
+            load(net, state, type);
+            net.setEpochCount(epoch);
+            LossTally tally = new LossTally();
+            steps.run(net, block.matrix(type), epoch, partition, fromBatch, toBatch, tally);
+            return RoundResult.of(net.params().toDoubleVector(),
+                    net.getUpdater().getStateViewArray().toDoubleVector(), tally, partition);
+        } finally {
+            WorkerNetworks.giveBack(cfg, type, net);
+        }
+    }
+
+    private static void load(MultiLayerNetwork net, TrainingState state, DataType type) {
+        net.setParams(Nd4j.createFromArray(state.parameters()).castTo(type).reshape(1, state.parameters().length));
+        INDArray view = net.getUpdater().getStateViewArray();
+        if (state.updaterState().length == 0) {
+            view.assign(0.0);
+        } else {
+            view.assign(Nd4j.createFromArray(state.updaterState()).castTo(type).reshape(view.shape()));
+        }
+        net.setIterationCount(state.iteration());
+    }
+
+    private CdaeModel initial() {
+        MultiLayerNetwork net = CdaeNetwork.create(config, dataType);
+        return new CdaeModel(config, net.params().dup(), io.cdae.io.Normaliser.identity(config.inputWidth()), null, 0, 0,
+                Map.of());
+    }
+
+    private CdaeModel snapshot(TrainingState state, int epochs, CdaeModel previous) {
+        INDArray params = Nd4j.createFromArray(state.parameters()).castTo(dataType).reshape(1, state.parameters().length);
+        INDArray updater = state.updaterState().length == 0 ? null
+                : Nd4j.createFromArray(state.updaterState()).castTo(dataType).reshape(1, state.updaterState().length);
+        return new CdaeModel(config, params, previous.normaliser(), updater, state.iteration(), epochs,
+                previous.metadata());
+    }
+
+    /** Row i (in input order) goes to partition i mod n; within a partition rows keep input order. */
+    static JavaRDD<PartitionBlock> partition(JavaRDD<float[]> rows, int n) {
+        JavaPairRDD<Long, float[]> keyed = rows.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
+        return keyed.repartitionAndSortWithinPartitions(new ModuloPartitioner(n)).mapPartitions(it -> {
+            List<float[]> list = new ArrayList<>();
+            while (it.hasNext()) {
+                list.add(it.next()._2());
+            }
+            if (list.isEmpty()) {
+                return Collections.<PartitionBlock>emptyIterator();
+            }
+            int width = list.get(0).length;
+            float[] values = new float[list.size() * width];
+            for (int i = 0; i < list.size(); i++) {
+                System.arraycopy(list.get(i), 0, values, i * width, width);
+            }
+            return List.of(new PartitionBlock(values, list.size(), width)).iterator();
+        }, true);
+    }
+
+    /** Partitions Long row indices by index mod n. */
+    static final class ModuloPartitioner extends Partitioner {
+        private final int n;
+
+        ModuloPartitioner(int n) {
+            this.n = n;
+        }
+
+        @Override
+        public int numPartitions() {
+            return n;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (int) Math.floorMod((Long) key, (long) n);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ModuloPartitioner m && m.n == n;
+        }
+
+        @Override
+        public int hashCode() {
+            return n;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.cdae.spark.train;
+
+import io.cdae.train.LossTally;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The sum over workers of one averaging round: parameters and optimiser state (to be divided by
+ * {@code contributors}), the loss tally, the most steps any worker took, and the rows each partition corrupted.
+ * Mutable and merged in place, as Spark's treeAggregate expects.
+ */
+final class RoundResult implements Serializable {
+    private static final long serialVersionUID = 1L;
+    double[] parameterSum;
+    double[] updaterSum;
+    int contributors;
+    int maxSteps;
+    final LossTally tally = new LossTally();
+    final Map<Integer, Long> corruptedRows = new TreeMap<>();
+
+    static RoundResult of(double[] parameters, double[] updater, LossTally tally, int partition) {
+        RoundResult r = new RoundResult();
+        r.parameterSum = parameters;
+        r.updaterSum = updater;
+        r.contributors = 1;
+        r.maxSteps = (int) tally.batches();
+        r.tally.merge(tally);
+        r.corruptedRows.put(partition, tally.samples());
+        return r;
+    }
+
+    RoundResult merge(RoundResult other) {
+        parameterSum = add(parameterSum, other.parameterSum);
+        updaterSum = add(updaterSum, other.updaterSum);
+        contributors += other.contributors;
+        maxSteps = Math.max(maxSteps, other.maxSteps);
+        tally.merge(other.tally);
+        other.corruptedRows.forEach((p, n) -> corruptedRows.merge(p, n, Long::sum));
+        return this;
+    }
+
+    private static double[] add(double[] a, double[] b) {
+        if (a == null) {
+            return b == null ? null : b.clone();
+        }
+        if (b != null) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
+            }
+        }
+        return a;
+    }
+
+    /** The average of the contributors' vectors. */
+    static double[] mean(double[] sum, int n) {
+        double[] out = new double[sum.length];
+        for (int i = 0; i < sum.length; i++) {
+            out[i] = sum[i] / n;
+        }
+        return out;
+    }
+}

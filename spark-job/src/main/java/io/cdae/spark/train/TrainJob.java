@@ -1,0 +1,172 @@
+package io.cdae.spark.train;
+
+import io.cdae.config.CdaeConfig;
+import io.cdae.config.ConfigException;
+import io.cdae.io.CdaeModel;
+import io.cdae.io.Normaliser;
+import io.cdae.spark.Versions;
+import io.cdae.spark.config.ConfigSources;
+import io.cdae.spark.config.JobConfig;
+import io.cdae.spark.data.FeatureTable;
+import io.cdae.spark.data.InputException;
+import io.cdae.spark.data.InputReader;
+import io.cdae.spark.io.ModelRepository;
+import io.cdae.train.EpochStats;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.mllib.linalg.Vectors;
+import org.apache.spark.mllib.stat.MultivariateOnlineSummarizer;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The training job: read and validate the input, fit the normaliser in one distributed pass, train by
+ * parameter averaging with a checkpoint after every epoch, and write the self-describing model with its
+ * training report. Orchestration only: the math is in {@code common}.
+ */
+public final class TrainJob {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+    /** What the user asked for (the command line). */
+    public record Request(String input, String output, Path configFile, List<String> sets, String idColumn,
+                          String labelColumn, boolean resume) {
+    }
+
+    /** What the job did. */
+    public record Outcome(CdaeModel model, List<EpochStats> epochs, long rows, String checkpointDir,
+                          Map<Integer, Long> corruptedRowsByPartition, long corruptedRowsInTasks) {
+    }
+
+    private final SparkSession spark;
+
+    public TrainJob(SparkSession spark) {
+        this.spark = spark;
+    }
+
+    public Outcome run(Request request) {
+        JobConfig job = ConfigSources.load(request.configFile(), request.sets());
+        FeatureTable table = new InputReader(spark).read(request.input(), job, request.idColumn(), request.labelColumn());
+        CdaeConfig config = job.model(table.width());
+        String checkpointDir = job.checkpointDir().isEmpty() ? request.output() + ".checkpoints" : job.checkpointDir();
+        CheckpointStore checkpoints = new CheckpointStore(checkpointDir, spark.sparkContext().hadoopConfiguration());
+        Optional<CdaeModel> resumed = request.resume() ? checkpoints.latest() : Optional.empty();
+        resumed.ifPresent(m -> checkCompatible(m, config, table, checkpointDir));
+        if (request.resume() && resumed.isEmpty()) {
+            LOG.warn("--resume: no complete checkpoint in {}, starting from epoch 1", checkpointDir);
+        }
+
+        JavaRDD<float[]> raw = table.features().persist(job.sparkStorageLevel());
+        try {
+            long rows = raw.count();
+            if (rows == 0) {
+                throw new InputException("no training rows in " + request.input()
+                        + (job.where().isEmpty() ? "" : " matching where = " + job.where()));
+            }
+            Normaliser normaliser = resumed.map(CdaeModel::normaliser).orElseGet(() -> fit(raw, job.normalisation()));
+            JavaRDD<float[]> clean = raw.map(normaliser::apply);
+            Map<String, String> metadata = metadata(request, table, rows, config);
+            CdaeModel start = resumed.map(m -> new CdaeModel(config, m.parameters(), normaliser, m.updaterState(),
+                    m.iterations(), m.epochs(), metadata)).orElse(null);
+            ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(config, job.dataType(),
+                    job.averagingFrequency(), job.partitions(), job.sparkStorageLevel());
+            long t0 = System.nanoTime();
+            ParameterAveragingTrainer.Result result = trainer.train(new JavaSparkContext(spark.sparkContext()), clean,
+                    start, (stats, model) -> {
+                        logEpoch(stats, config.epochs(), (System.nanoTime() - t0) / 1e9);
+                        if ((stats.epoch() + 1) % job.checkpointInterval() == 0 || stats.epoch() + 1 == config.epochs()) {
+                            checkpoints.save(withMetadata(model, normaliser, metadata));
+                        }
+                    });
+            CdaeModel model = withMetadata(result.model(), normaliser, metadata);
+            List<EpochStats> history = result.epochs();
+            new ModelRepository(spark.sparkContext().hadoopConfiguration())
+                    .save(model, request.output(), TrainingReport.files(history, reportSummary(metadata, checkpointDir)));
+            return new Outcome(model, history, rows, checkpointDir, result.corruptedRowsByPartition(),
+                    result.corruptedRowsInTasks());
+        } finally {
+            raw.unpersist(false);
+        }
+    }
+
+    private static CdaeModel withMetadata(CdaeModel m, Normaliser normaliser, Map<String, String> metadata) {
+        return new CdaeModel(m.config(), m.parameters(), normaliser, m.updaterState(), m.iterations(), m.epochs(), metadata);
+    }
+
+    /** Per-feature min, max, mean and variance in one pass (Spark's MultivariateOnlineSummarizer). */
+    static Normaliser fit(JavaRDD<float[]> rows, String method) {
+        MultivariateOnlineSummarizer s = rows.treeAggregate(new MultivariateOnlineSummarizer(),
+                (acc, v) -> acc.add(Vectors.dense(toDouble(v))), MultivariateOnlineSummarizer::merge);
+        return Normaliser.fromStatistics(method, s.min().toArray(), s.max().toArray(), s.mean().toArray(),
+                s.variance().toArray());
+    }
+
+    private static double[] toDouble(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+
+    private static void checkCompatible(CdaeModel checkpoint, CdaeConfig config, FeatureTable table, String dir) {
+        CdaeConfig saved = checkpoint.config();
+        CdaeConfig sameEpochs = new CdaeConfig(saved.inputWidth(), saved.encoderWidths(), saved.activation(),
+                saved.tiedWeights(), saved.outputActivation(), saved.reconstructionLoss(), saved.contractiveWeight(),
+                saved.contractiveEstimator(), saved.projections(), saved.corruption(), saved.corruptionLevel(),
+                saved.optimiser(), saved.learningRate(), saved.momentum(), saved.batchSize(), config.epochs(), saved.seed());
+        if (!sameEpochs.equals(config)) {
+            throw new ConfigException("--resume", "the checkpoint in " + dir + " was trained with another configuration ("
+                    + io.cdae.config.CdaeConfigJson.toJson(saved).replaceAll("\\s+", " ") + "); only epochs may change");
+        }
+        String savedColumns = checkpoint.metadata().get("feature-columns");
+        if (savedColumns != null && !savedColumns.equals(String.join(",", table.featureColumns()))) {
+            throw new InputException("--resume: the checkpoint in " + dir + " was trained on other feature columns");
+        }
+        if (checkpoint.epochs() >= config.epochs()) {
+            LOG.warn("--resume: the checkpoint already has {} epochs (epochs = {}); nothing left to train",
+                    checkpoint.epochs(), config.epochs());
+        }
+    }
+
+    private static void logEpoch(EpochStats s, int epochs, double elapsed) {
+        LOG.info(String.format(java.util.Locale.ROOT,
+                "epoch %d/%d: loss %.6g = reconstruction %.6g + lambda * contractive %.6g | %d samples, %.0f samples/s, "
+                        + "%.2f s (elapsed %.1f s)", s.epoch() + 1, epochs, s.total(), s.reconstruction(), s.contractive(),
+                s.samples(), s.samplesPerSecond(), s.seconds(), elapsed));
+    }
+
+    private Map<String, String> metadata(Request request, FeatureTable table, long rows, CdaeConfig config) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("input", request.input());
+        m.put("rows", Long.toString(rows));
+        m.put("epochs", Integer.toString(config.epochs()));
+        m.put("seed", Long.toString(config.seed()));
+        m.put("feature-columns", String.join(",", table.featureColumns()));
+        if (request.idColumn() != null) {
+            m.put("id-column", request.idColumn());
+        }
+        if (request.labelColumn() != null) {
+            m.put("label-column", request.labelColumn());
+        }
+        m.put("created", Instant.now().toString());
+        m.put("cdae-spark-version", Versions.project());
+        m.put("spark-version", spark.version());
+        m.put("dl4j-version", Versions.dl4j());
+        return m;
+    }
+
+    private static Map<String, String> reportSummary(Map<String, String> metadata, String checkpointDir) {
+        Map<String, String> s = new LinkedHashMap<>(metadata);
+        s.remove("feature-columns");
+        s.put("checkpoints", checkpointDir);
+        return s;
+    }
+}

@@ -1,0 +1,122 @@
+package io.cdae.spark.train;
+
+import io.cdae.config.CdaeConfig;
+import io.cdae.io.CdaeModel;
+import io.cdae.io.Normaliser;
+import io.cdae.score.RocAuc;
+import io.cdae.spark.SparkTestSession;
+import io.cdae.spark.config.ConfigSources;
+import io.cdae.spark.config.JobConfig;
+import io.cdae.spark.data.FeatureTable;
+import io.cdae.spark.data.InputReader;
+import io.cdae.train.EpochStats;
+import io.cdae.train.SingleProcessTrainer;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Distributed training against the single-process reference, on the shipped Fashion-MNIST subset. */
+class ParameterAveragingTrainerTest {
+
+    private record Data(List<float[]> train, Normaliser normaliser, INDArray testPixels, double[] testLabels) {
+        INDArray trainMatrix() {
+            return Nd4j.create(train.toArray(new float[0][]));
+        }
+    }
+
+    private static Data load(SparkSession spark) {
+        InputReader reader = new InputReader(spark);
+        String path = SparkTestSession.fashionSubset().toString();
+        JobConfig trainCfg = ConfigSources.load(null, List.of("exclude-columns=class", "where=split = 'train'"));
+        FeatureTable train = reader.read(path, trainCfg, null, "label");
+        List<float[]> rows = train.features().collect();
+        Normaliser n = TrainJob.fit(train.features(), Normaliser.MIN_MAX);
+        JobConfig testCfg = ConfigSources.load(null, List.of("exclude-columns=class", "where=split = 'test'"));
+        FeatureTable test = reader.read(path, testCfg, null, "label");
+        List<float[]> testRows = test.features().collect();
+        double[] labels = test.rows().select("label").collectAsList().stream().mapToDouble(r -> r.getInt(0)).toArray();
+        return new Data(new ArrayList<>(rows), n, Nd4j.create(testRows.toArray(new float[0][])), labels);
+    }
+
+    private static CdaeConfig config(int epochs, int batch) {
+        return ConfigSources.load(null, List.of("epochs=" + epochs, "batch-size=" + batch, "learning-rate=0.003"))
+                .model(784);
+    }
+
+    private static ParameterAveragingTrainer.Result distributed(SparkSession spark, Data d, CdaeConfig cfg, int f,
+                                                                 int partitions) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<float[]> normalised = d.train().stream().map(d.normaliser()::apply).toList();
+        JavaRDD<float[]> rdd = sc.parallelize(normalised, 3);
+        return new ParameterAveragingTrainer(cfg, DataType.FLOAT, f, partitions, StorageLevel.MEMORY_ONLY())
+                .train(sc, rdd, null, (s, m) -> { });
+    }
+
+    @Test
+    void oneWorkerAveragingEveryMinibatchMatchesTheSingleProcessTrainer() {
+        SparkSession spark = SparkTestSession.get("local[1]");
+        Data d = load(spark);
+        CdaeConfig cfg = config(2, 64);
+        ParameterAveragingTrainer.Result spark1 = distributed(spark, d, cfg, 1, 1);
+        SingleProcessTrainer.Result single = new SingleProcessTrainer(cfg, DataType.FLOAT)
+                .train(d.normaliser().apply(d.trainMatrix()));
+        double[] a = single.network().params().toDoubleVector();
+        double[] b = spark1.model().parameters().toDoubleVector();
+        double worst = 0;
+        double scale = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs(a[i] - b[i]));
+            scale = Math.max(scale, Math.abs(a[i]));
+        }
+        assertTrue(worst <= 1e-5 * scale, "max |difference| " + worst + " vs max |parameter| " + scale);
+        assertEquals(single.network().getIterationCount(), spark1.model().iterations());
+        assertEquals(single.epochs().get(1).total(), spark1.epochs().get(1).total(), 1e-5 * single.epochs().get(1).total());
+    }
+
+    /**
+     * Four workers with 8 rows per minibatch each, averaging every 2 minibatches, against the single process
+     * with minibatches of 32: the same global minibatch and the same samples per epoch (the comparison DL4J's
+     * TestCompareParameterAveragingSparkVsSingleMachine makes).
+     */
+    @Test
+    void severalWorkersReachTheSingleProcessLossSeparateAnomaliesAndAreDeterministic() {
+        SparkSession spark = SparkTestSession.get("local[2]");
+        Data d = load(spark);
+        CdaeConfig cfg = config(8, 8);
+        ParameterAveragingTrainer.Result run1 = distributed(spark, d, cfg, 2, 4);
+        SingleProcessTrainer.Result single = new SingleProcessTrainer(config(8, 32), DataType.FLOAT)
+                .train(d.normaliser().apply(d.trainMatrix()));
+
+        EpochStats lastSpark = run1.epochs().get(7);
+        EpochStats lastSingle = single.epochs().get(7);
+        assertEquals(lastSingle.samples(), lastSpark.samples(), "equal samples seen per epoch");
+        assertTrue(Math.abs(lastSpark.total() - lastSingle.total()) <= 0.10 * lastSingle.total(),
+                "distributed loss " + lastSpark.total() + " vs single-process " + lastSingle.total());
+
+        CdaeModel model = new CdaeModel(cfg, run1.model().parameters(), d.normaliser(), null, 0, 8, Map.of());
+        double auc = RocAuc.rocAuc(d.testLabels(), model.score(d.testPixels()).reconstruction()
+                .castTo(DataType.DOUBLE).toDoubleVector());
+        assertTrue(auc > 0.9, "ROC-AUC " + auc);
+
+        // corruption happened inside Spark tasks, on every partition, once per row and epoch
+        assertEquals(4, run1.corruptedRowsByPartition().size());
+        assertEquals(1000L * 8, run1.corruptedRowsByPartition().values().stream().mapToLong(Long::longValue).sum());
+        run1.corruptedRowsByPartition().values().forEach(n -> assertEquals(250L * 8, n));
+        assertEquals(1000L * 8, run1.corruptedRowsInTasks());
+
+        ParameterAveragingTrainer.Result run2 = distributed(spark, d, cfg, 2, 4);
+        assertEquals(run1.model().parameters(), run2.model().parameters(), "same seed, same model");
+    }
+}
