@@ -1,0 +1,66 @@
+package io.cdae.spark.cli;
+
+import io.cdae.io.CdaeModel;
+import io.cdae.io.ModelStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The README's main command, run as a newcomer runs it (a child process of the real script, Spark in local
+ * mode from the Maven-resolved jars), writes a model that loads without Spark; a bad option fails with the
+ * usage exit code before anything runs.
+ */
+class ExampleCommandIT {
+    private static final Path ROOT = Path.of(System.getProperty("cdae.project.dir", ".."));
+
+    @TempDir
+    Path tmp;
+
+    private static Process start(Path log, java.util.Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().remove("SPARK_HOME");
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    @Test
+    void mainCommandTrainsOnTheShippedSubsetAndWritesAModelThatLoads() throws Exception {
+        Path log = tmp.resolve("example.log");
+        Process p = start(log, java.util.Map.of("CDAE_EXAMPLE_DIR", tmp.toString()),
+                ROOT.resolve("submit-scripts/cdae-example").toString(), "--set", "epochs=3", "--master", "local[2]");
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "timed out");
+        String output = Files.readString(log);
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("epoch 3/3"), output);
+        CdaeModel model = ModelStore.load(tmp.resolve("model"));
+        assertEquals(3, model.epochs());
+        assertEquals(784, model.config().inputWidth());
+        assertTrue(Files.exists(tmp.resolve("model").resolve("training-report.html")));
+    }
+
+    @Test
+    void missingOptionsAndBadConfigValuesFailWithTheUsageExitCode() throws Exception {
+        Path log = tmp.resolve("usage.log");
+        Process p = start(log, java.util.Map.of(), ROOT.resolve("submit-scripts/cdae-train").toString(), "--input", "x");
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        assertEquals(ExitCodes.USAGE, p.exitValue());
+        assertTrue(Files.readString(log).contains("missing required option --output"));
+
+        Process q = start(log, java.util.Map.of(), ROOT.resolve("submit-scripts/cdae-train").toString(),
+                "--input", ROOT.resolve("data/fmnist_trouser_small.csv.gz").toString(), "--output",
+                tmp.resolve("m").toString(), "--set", "learning-rate=fast");
+        assertTrue(q.waitFor(5, TimeUnit.MINUTES));
+        String out = Files.readString(log);
+        assertEquals(ExitCodes.USAGE, q.exitValue(), out);
+        assertTrue(out.contains("'learning-rate'"), out);
+        assertTrue(!Files.exists(tmp.resolve("m")), "nothing written on a usage error");
+    }
+}

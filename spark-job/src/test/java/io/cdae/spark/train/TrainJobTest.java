@@ -1,0 +1,58 @@
+package io.cdae.spark.train;
+
+import io.cdae.io.CdaeModel;
+import io.cdae.io.ModelStore;
+import io.cdae.spark.SparkTestSession;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole training job on local[2]: model directory, report, checkpoints and resume. */
+class TrainJobTest {
+    @TempDir
+    Path tmp;
+
+    private static TrainJob.Outcome train(SparkSession spark, Path out, int epochs, boolean resume) {
+        List<String> sets = new ArrayList<>(List.of("exclude-columns=class", "where=split = 'train'", "epochs=" + epochs,
+                "partitions=2", "averaging-frequency=3", "batch-size=32", "encoder-widths=32"));
+        return new TrainJob(spark).run(new TrainJob.Request(SparkTestSession.fashionSubset().toString(), out.toString(),
+                null, sets, null, "label", resume));
+    }
+
+    @Test
+    void writesASelfDescribingModelWithReportAndResumeEqualsAnUninterruptedRun() throws Exception {
+        SparkSession spark = SparkTestSession.get("local[2]");
+        Path full = tmp.resolve("full");
+        TrainJob.Outcome uninterrupted = train(spark, full, 2, false);
+        assertEquals(1000, uninterrupted.rows());
+
+        CdaeModel loaded = ModelStore.load(full);
+        assertEquals(784, loaded.config().inputWidth());
+        assertEquals(2, loaded.epochs());
+        assertEquals("1000", loaded.metadata().get("rows"));
+        assertEquals("label", loaded.metadata().get("label-column"));
+        assertEquals(spark.version(), loaded.metadata().get("spark-version"));
+        assertTrue(!loaded.metadata().get("feature-columns").contains("class")
+                && !loaded.metadata().get("feature-columns").contains("label"));
+        for (String f : List.of(TrainingReport.HTML, TrainingReport.RECONSTRUCTION_PNG, TrainingReport.CONTRACTIVE_PNG)) {
+            assertTrue(Files.size(full.resolve(f)) > 100, f);
+        }
+        assertTrue(Files.isDirectory(Path.of(full + ".checkpoints", "epoch-00002")));
+
+        Path resumed = tmp.resolve("resumed");
+        train(spark, resumed, 1, false);
+        assertEquals(1, ModelStore.load(resumed).epochs());
+        TrainJob.Outcome second = train(spark, resumed, 2, true);
+        assertEquals(1, second.epochs().size(), "only the missing epoch is trained");
+        assertEquals(loaded.parameters(), ModelStore.load(resumed).parameters());
+        assertEquals(loaded.updaterState(), ModelStore.load(resumed).updaterState());
+    }
+}

@@ -1,0 +1,97 @@
+# Shared by the cdae-* wrappers (sourced, not run): finds the build, chooses spark-submit or the embedded
+# local mode, prints the command line it runs, and runs it. Exit codes: 64 usage, 65 input, 70 runtime.
+
+CDAE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+CDAE_TARGET="$CDAE_ROOT/spark-job/target"
+
+# Java 17 module openings Spark and ND4J need (the same list as the pom's surefire argLine).
+CDAE_JAVA_OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
+--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
+--add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
+--add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+--add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED \
+--add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
+
+cdae_die_usage() {
+  echo "$CDAE_PROG: $1" >&2
+  echo "usage: $CDAE_USAGE" >&2
+  exit 64
+}
+
+# cdae_require OPTION ARGS...: fails with a usage error unless OPTION is among ARGS.
+cdae_require() {
+  local want="$1"; shift
+  local a
+  for a in "$@"; do
+    [[ "$a" == "$want" || "$a" == "$want="* ]] && return 0
+  done
+  cdae_die_usage "missing required option $want"
+}
+
+cdae_app_jar() {
+  local jar
+  for jar in "$CDAE_TARGET"/cdae-spark-job-*.jar; do
+    case "$jar" in *-sources.jar|*-tests.jar|*-shaded.jar) continue ;; esac
+    [[ -f "$jar" ]] && { echo "$jar"; return 0; }
+  done
+  return 1
+}
+
+cdae_ensure_built() {
+  if ! cdae_app_jar >/dev/null || [[ ! -f "$CDAE_TARGET/classpath.txt" ]]; then
+    echo "$CDAE_PROG: no build found; building once with: mvn -B -DskipTests package" >&2
+    (cd "$CDAE_ROOT" && mvn -q -B -DskipTests package) || { echo "$CDAE_PROG: build failed" >&2; exit 70; }
+  fi
+}
+
+cdae_spark_submit_binary() {
+  if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
+    echo "$SPARK_HOME/bin/spark-submit"
+  elif command -v spark-submit >/dev/null 2>&1; then
+    command -v spark-submit
+  else
+    return 1
+  fi
+}
+
+# cdae_submit MAIN_CLASS ARGS...: runs MAIN_CLASS through spark-submit (or Spark's SparkSubmit from the
+# Maven-resolved jars in local mode when there is no Spark install). --master URL is taken out of ARGS.
+cdae_submit() {
+  local main="$1"; shift
+  local master="" args=()
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --master) [[ $# -ge 2 ]] || cdae_die_usage "--master needs a URL"; master="$2"; shift 2 ;;
+      --master=*) master="${1#--master=}"; shift ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  cdae_ensure_built
+  local jar; jar="$(cdae_app_jar)"
+  local log4j="-Dlog4j2.configurationFile=file:$CDAE_ROOT/conf/log4j2.properties"
+  local cmd=()
+  local submit
+  if submit="$(cdae_spark_submit_binary)"; then
+    local jars; jars="$(tr ':' ',' < "$CDAE_TARGET/runtime-classpath.txt")"
+    cmd=("$submit")
+    [[ -n "$master" ]] && cmd+=(--master "$master")
+    cmd+=(--class "$main" --jars "$jars"
+          --driver-java-options "$CDAE_JAVA_OPENS $log4j"
+          --conf "spark.executor.extraJavaOptions=$CDAE_JAVA_OPENS"
+          "$jar" "${args[@]}")
+  else
+    # No Spark installation: Spark's own launcher class, from the jars Maven resolved.
+    [[ -z "${SPARK_LOCAL_IP:-}" ]] && export SPARK_LOCAL_IP=127.0.0.1
+    # shellcheck disable=SC2206
+    local opens=($CDAE_JAVA_OPENS)
+    # shellcheck disable=SC2206
+    local extra=(${CDAE_JAVA_OPTS:-})
+    cmd=(java "${opens[@]}" "${extra[@]}" "$log4j" -cp "$jar:$(cat "$CDAE_TARGET/classpath.txt")"
+         org.apache.spark.deploy.SparkSubmit --master "${master:-local[*]}"
+         --conf spark.ui.showConsoleProgress=true --conf spark.ui.enabled=false
+         --class "$main" "$jar" "${args[@]}")
+  fi
+  printf '+' >&2; printf ' %q' "${cmd[@]}" >&2; printf '\n' >&2
+  exec "${cmd[@]}"
+}
