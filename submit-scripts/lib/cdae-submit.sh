@@ -95,3 +95,15 @@ cdae_submit() {
   printf '+' >&2; printf ' %q' "${cmd[@]}" >&2; printf '\n' >&2
   exec "${cmd[@]}"
 }
+
+# cdae_java MAIN_CLASS ARGS...: runs a command that needs no Spark cluster in a plain JVM.
+cdae_java() {
+  local main="$1"; shift
+  cdae_ensure_built
+  local jar; jar="$(cdae_app_jar)"
+  # shellcheck disable=SC2206
+  local opens=($CDAE_JAVA_OPENS)
+  local cmd=(java "${opens[@]}" "-Dlog4j2.configurationFile=file:$CDAE_ROOT/conf/log4j2.properties"
+             -cp "$jar:$(cat "$CDAE_TARGET/classpath.txt")" "$main" "$@")
+  exec "${cmd[@]}"
+}

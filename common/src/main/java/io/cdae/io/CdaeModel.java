@@ -4,6 +4,7 @@ import io.cdae.config.CdaeConfig;
 import io.cdae.model.CdaeNetwork;
 import io.cdae.model.CdaeObjective;
 import io.cdae.model.CdaeParameters;
+import io.cdae.score.Calibration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,9 +19,16 @@ import java.util.Map;
  * @param iterations   optimiser steps taken so far (Adam's bias correction depends on it)
  * @param epochs       completed epochs
  * @param metadata     provenance: input path, rows, seed, versions, ...
+ * @param calibration  the anomaly threshold calibrated on held-out rows, or null when not calibrated
  */
 public record CdaeModel(CdaeConfig config, INDArray parameters, Normaliser normaliser, INDArray updaterState,
-                        int iterations, int epochs, Map<String, String> metadata) {
+                        int iterations, int epochs, Map<String, String> metadata, Calibration calibration) {
+
+    /** A model without calibration. */
+    public CdaeModel(CdaeConfig config, INDArray parameters, Normaliser normaliser, INDArray updaterState,
+                     int iterations, int epochs, Map<String, String> metadata) {
+        this(config, parameters, normaliser, updaterState, iterations, epochs, metadata, null);
+    }
 
     public CdaeModel {
         metadata = Map.copyOf(metadata);
@@ -50,6 +58,16 @@ public record CdaeModel(CdaeConfig config, INDArray parameters, Normaliser norma
         net.setIterationCount(iterations);
         net.setEpochCount(epochs);
         return net;
+    }
+
+    /** This model with the given calibration. */
+    public CdaeModel withCalibration(Calibration c) {
+        return new CdaeModel(config, parameters, normaliser, updaterState, iterations, epochs, metadata, c);
+    }
+
+    /** This model with the given metadata. */
+    public CdaeModel withMetadata(Map<String, String> m) {
+        return new CdaeModel(config, parameters, normaliser, updaterState, iterations, epochs, m, calibration);
     }
 
     /** Named views of the parameters. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdae.config.CdaeConfig;
 import io.cdae.config.CdaeConfigJson;
+import io.cdae.score.Calibration;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -30,6 +31,7 @@ import java.util.stream.Stream;
  *   parameters.npy      flat parameter vector (NumPy format, readable outside the JVM)
  *   updater-state.npy   flat optimiser state (only when kept, for resuming)
  *   normaliser.json     per-feature offset and scale
+ *   calibration.json    the anomaly threshold calibrated on held-out rows (only when calibrated)
  * </pre>
  * A save writes a temporary sibling directory and renames it into place, so the final path holds either
  * the previous complete model or the new complete one. A load checks the format, its version, every
@@ -42,6 +44,7 @@ public final class ModelStore {
     static final String PARAMETERS = "parameters.npy";
     static final String UPDATER = "updater-state.npy";
     static final String NORMALISER = "normaliser.json";
+    static final String CALIBRATION = "calibration.json";
 
     private static final ObjectMapper MAPPER = CdaeConfigJson.mapper();
 
@@ -72,6 +75,10 @@ public final class ModelStore {
             }
             MAPPER.writeValue(tmp.resolve(NORMALISER).toFile(), model.normaliser());
             sums.put(NORMALISER, sha256(tmp.resolve(NORMALISER)));
+            if (model.calibration() != null) {
+                MAPPER.writeValue(tmp.resolve(CALIBRATION).toFile(), model.calibration());
+                sums.put(CALIBRATION, sha256(tmp.resolve(CALIBRATION)));
+            }
 
             ObjectNode manifest = MAPPER.createObjectNode();
             manifest.put("format", FORMAT);
@@ -131,8 +138,10 @@ public final class ModelStore {
             Normaliser normaliser = MAPPER.readValue(dir.resolve(NORMALISER).toFile(), Normaliser.class);
             Map<String, String> metadata = new LinkedHashMap<>();
             manifest.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+            Calibration calibration = sums.has(CALIBRATION)
+                    ? MAPPER.readValue(dir.resolve(CALIBRATION).toFile(), Calibration.class) : null;
             return new CdaeModel(config, params, normaliser, updater, manifest.path("iterations").asInt(0),
-                    manifest.path("epochs").asInt(0), metadata);
+                    manifest.path("epochs").asInt(0), metadata, calibration);
         } catch (IOException | IllegalArgumentException e) {
             throw new ModelFormatException("invalid model in " + dir + ": " + e.getMessage(), e);
         }

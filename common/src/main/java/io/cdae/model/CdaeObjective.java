@@ -32,8 +32,11 @@ public final class CdaeObjective {
         return config;
     }
 
-    /** Per-row terms of a batch: reconstruction error and contractive penalty, both of shape [B]. */
-    public record RowTerms(INDArray reconstruction, INDArray contractive, INDArray output) {
+    /**
+     * Per-row terms of a batch: reconstruction error and contractive penalty, both of shape [B]; the
+     * reconstruction loss of every feature, [B, d], whose row sums are the reconstruction error; the output.
+     */
+    public record RowTerms(INDArray reconstruction, INDArray contractive, INDArray featureErrors, INDArray output) {
     }
 
     /**
@@ -76,7 +79,8 @@ public final class CdaeObjective {
         EncoderPass enc = EncoderPass.run(p, hidden, input);
         INDArray v = outputPreActivation(p, enc.code());
         INDArray y = output.apply(v);
-        return new RowTerms(reconstructionPerRow(y, v, input), penalty(p, enc, false, projectionSeed).perRow(), y);
+        INDArray perFeature = reconstructionPerFeature(y, v, input);
+        return new RowTerms(perFeature.sum(1), penalty(p, enc, false, projectionSeed).perRow(), perFeature, y);
     }
 
     /** The reconstruction g(f(x)). */
@@ -111,15 +115,20 @@ public final class CdaeObjective {
     }
 
     private INDArray reconstructionPerRow(INDArray y, INDArray preActivation, INDArray clean) {
+        return reconstructionPerFeature(y, preActivation, clean).sum(1);
+    }
+
+    /** The reconstruction loss of every entry, [B, d]. */
+    private INDArray reconstructionPerFeature(INDArray y, INDArray preActivation, INDArray clean) {
         if (config.reconstructionLoss() == ReconstructionLoss.BCE) {
             // -[x log s(v) + (1-x) log(1-s(v))] = softplus(v) - x v, softplus(v) = max(v,0) + log(1 + e^-|v|)
             INDArray softplus = Transforms.relu(preActivation, true)
                     .addi(Transforms.log(Transforms.exp(Transforms.abs(preActivation, true).negi(), false).addi(1.0), false));
-            return softplus.subi(clean.mul(preActivation)).sum(1);
+            return softplus.subi(clean.mul(preActivation));
         }
-        // ||x - y||^2
+        // (x_i - y_i)^2
         INDArray diff = y.sub(clean);
-        return diff.muli(diff).sum(1);
+        return diff.muli(diff);
     }
 
     private void backward(CdaeParameters p, EncoderPass enc, INDArray[] v, INDArray[] u, INDArray clean,

@@ -2,7 +2,6 @@ package io.cdae.spark.cli;
 
 import io.cdae.spark.train.TrainJob;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,6 +39,9 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.println("model: " + output);
             System.out.println("report: " + output + "/training-report.html");
             System.out.println("checkpoints: " + o.checkpointDir());
+            System.out.println("anomaly threshold: " + o.model().calibration().threshold() + " ("
+                    + o.model().calibration().rule() + " rule on " + o.model().calibration().heldOutRows()
+                    + " held-out rows)");
             System.out.println("rows: " + o.rows() + ", epochs trained: " + o.epochs().size()
                     + (last == null ? "" : String.format(java.util.Locale.ROOT,
                     ", final loss %.6g (reconstruction %.6g, contractive %.6g)", last.total(), last.reconstruction(),
@@ -56,14 +58,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Runs the command and returns its exit code (for tests and main). */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new TrainCommand());
-        cli.setExitCodeExceptionMapper(t -> ExitCodes.RUNTIME);
-        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> ErrorReporter.report(ex, "cdae-train", System.err));
-        cli.setParameterExceptionHandler((ex, a) -> {
-            System.err.println("cdae-train: " + ex.getMessage());
-            ex.getCommandLine().usage(System.err);
-            return ExitCodes.USAGE;
-        });
-        return cli.execute(args);
+        return Commands.execute(new TrainCommand(), "cdae-train", args);
     }
 }

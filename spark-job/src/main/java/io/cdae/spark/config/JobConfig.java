@@ -24,12 +24,14 @@ import java.util.TreeMap;
 public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, int partitions, String storageLevel,
                         String checkpointDir, int checkpointInterval, DataType dataType, String inputFormat,
                         List<String> featureColumns, List<String> excludeColumns, String where,
-                        String normalisation) {
+                        String normalisation, double holdoutFraction, String anomalyScore, String thresholdRule,
+                        double madK, double contamination) {
 
     /** The job keys (besides the model keys). */
     public static final Set<String> JOB_KEYS = Set.of("averaging-frequency", "partitions", "storage-level",
             "checkpoint-dir", "checkpoint-interval", "data-type", "input-format", "feature-columns",
-            "exclude-columns", "where", "normalisation");
+            "exclude-columns", "where", "normalisation", "holdout-fraction", "anomaly-score", "threshold-rule", "mad-k",
+            "contamination");
 
     /** The model keys: every CdaeConfig key except input-width. */
     public static final Set<String> MODEL_KEYS = Set.of("encoder-widths", "activation", "tied-weights",
@@ -68,7 +70,12 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
                 list(get(values, "feature-columns")),
                 list(get(values, "exclude-columns")),
                 get(values, "where"),
-                oneOf(values, "normalisation", Normaliser.NONE, Normaliser.MIN_MAX, Normaliser.STANDARD));
+                oneOf(values, "normalisation", Normaliser.NONE, Normaliser.MIN_MAX, Normaliser.STANDARD),
+                fraction(values, "holdout-fraction"),
+                oneOf(values, "anomaly-score", "reconstruction", "contractive", "total"),
+                oneOf(values, "threshold-rule", "mad", "quantile"),
+                positiveDouble(values, "mad-k"),
+                openFraction(values, "contamination"));
         job.model(1);
         return job;
     }
@@ -126,6 +133,39 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
             // reported below
         }
         throw new ConfigException(key, v, "an integer >= " + min);
+    }
+
+    private static double number(Map<String, String> values, String key, String expected) {
+        String v = get(values, key);
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, v, expected);
+        }
+    }
+
+    private static double fraction(Map<String, String> values, String key) {
+        double d = number(values, key, "a fraction in [0, 1)");
+        if (!(d >= 0 && d < 1)) {
+            throw new ConfigException(key, d, "a fraction in [0, 1)");
+        }
+        return d;
+    }
+
+    private static double openFraction(Map<String, String> values, String key) {
+        double d = number(values, key, "a fraction in (0, 1)");
+        if (!(d > 0 && d < 1)) {
+            throw new ConfigException(key, d, "a fraction in (0, 1)");
+        }
+        return d;
+    }
+
+    private static double positiveDouble(Map<String, String> values, String key) {
+        double d = number(values, key, "a finite number > 0");
+        if (!(d > 0) || Double.isInfinite(d)) {
+            throw new ConfigException(key, d, "a finite number > 0");
+        }
+        return d;
     }
 
     private static String oneOf(Map<String, String> values, String key, String... allowed) {

@@ -32,6 +32,14 @@ public final class InputReader {
 
     /** The rows of {@code path} selected by the config's {@code where}, with their feature columns. */
     public FeatureTable read(String path, JobConfig config, String idColumn, String labelColumn) {
+        return read(path, config, idColumn, labelColumn, null);
+    }
+
+    /**
+     * As {@link #read(String, JobConfig, String, String)}, but the feature columns are {@code required} (a
+     * model's): an input that lacks one of them, or has it non-numeric, is an input error naming them.
+     */
+    public FeatureTable read(String path, JobConfig config, String idColumn, String labelColumn, List<String> required) {
         String format = resolveFormat(path, config.inputFormat());
         Dataset<Row> df = switch (format) {
             case "csv" -> spark.read().option("header", "true").option("inferSchema", "true")
@@ -55,6 +63,22 @@ public final class InputReader {
                 }
                 throw e;
             }
+        }
+        Dataset<Row> selected = df;
+        if (required != null) {
+            List<String> missing = required.stream().filter(c -> field(selected, c) == null).toList();
+            if (!missing.isEmpty()) {
+                throw new InputException(path + " lacks " + missing.size() + " of the " + required.size()
+                        + " feature columns the model was trained on: " + abbreviate(missing));
+            }
+            for (String c : required) {
+                StructField f = field(df, c);
+                if (!(f.dataType() instanceof NumericType)) {
+                    throw new InputException("feature column '" + c + "' of " + path + " is " + f.dataType().simpleString()
+                            + ", expected a numeric column (is there non-numeric text in it?)");
+                }
+            }
+            return new FeatureTable(df, List.copyOf(required), idColumn, labelColumn, path);
         }
         return new FeatureTable(df, featureColumns(df, config, idColumn, labelColumn, path), idColumn, labelColumn, path);
     }
@@ -91,6 +115,10 @@ public final class InputReader {
                     + Arrays.toString(df.columns()) + ")");
         }
         return out;
+    }
+
+    private static String abbreviate(List<String> names) {
+        return names.size() <= 10 ? names.toString() : names.subList(0, 10) + " and " + (names.size() - 10) + " more";
     }
 
     private static StructField field(Dataset<Row> df, String name) {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * {@link ModelStore} on any Hadoop filesystem URI ({@code file://}, {@code hdfs://}, {@code s3a://}, ...).
@@ -37,9 +36,9 @@ public final class ModelRepository {
             try {
                 java.nio.file.Path dir = local.resolve("model");
                 ModelStore.save(model, dir, extraFiles);
-                Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+                Path tmp = AtomicPaths.temporarySibling(target);
                 fs.copyFromLocalFile(false, true, new Path(dir.toUri()), tmp);
-                replace(fs, tmp, target);
+                AtomicPaths.replace(fs, tmp, target);
             } finally {
                 ModelStore.deleteTree(local);
             }
@@ -67,27 +66,6 @@ public final class ModelRepository {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model from " + uri + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Renames {@code tmp} to {@code target}, moving an existing target aside first and deleting it after. */
-    static void replace(FileSystem fs, Path tmp, Path target) throws IOException {
-        Path old = null;
-        if (fs.exists(target)) {
-            old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
-            if (!fs.rename(target, old)) {
-                throw new IOException("cannot move " + target + " aside");
-            }
-        }
-        if (!fs.rename(tmp, target)) {
-            if (old != null) {
-                fs.rename(old, target);
-            }
-            fs.delete(tmp, true);
-            throw new IOException("cannot rename " + tmp + " to " + target);
-        }
-        if (old != null) {
-            fs.delete(old, true);
         }
     }
 

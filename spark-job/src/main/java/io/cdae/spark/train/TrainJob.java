@@ -70,50 +70,19 @@ public final class TrainJob {
                 throw new InputException("no training rows in " + request.input()
                         + (job.where().isEmpty() ? "" : " matching where = " + job.where()));
             }
-            Normaliser normaliser = resumed.map(CdaeModel::normaliser).orElseGet(() -> fit(raw, job.normalisation()));
-            JavaRDD<float[]> clean = raw.map(normaliser::apply);
             Map<String, String> metadata = metadata(request, table, rows, config);
-            CdaeModel start = resumed.map(m -> new CdaeModel(config, m.parameters(), normaliser, m.updaterState(),
-                    m.iterations(), m.epochs(), metadata)).orElse(null);
-            ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(config, job.dataType(),
-                    job.averagingFrequency(), job.partitions(), job.sparkStorageLevel());
-            long t0 = System.nanoTime();
-            ParameterAveragingTrainer.Result result = trainer.train(new JavaSparkContext(spark.sparkContext()), clean,
-                    start, (stats, model) -> {
-                        logEpoch(stats, config.epochs(), (System.nanoTime() - t0) / 1e9);
-                        if ((stats.epoch() + 1) % job.checkpointInterval() == 0 || stats.epoch() + 1 == config.epochs()) {
-                            checkpoints.save(withMetadata(model, normaliser, metadata));
-                        }
-                    });
-            CdaeModel model = withMetadata(result.model(), normaliser, metadata);
-            List<EpochStats> history = result.epochs();
+            CdaeTrainer.Result result = new CdaeTrainer(spark, job, config).fit(raw, resumed, checkpoints, metadata);
+            Map<String, String> full = new LinkedHashMap<>(metadata);
+            full.put("train-rows", Long.toString(result.trainRows()));
+            full.put("held-out-rows", Long.toString(result.heldOutRows()));
+            CdaeModel model = result.model().withMetadata(full);
             new ModelRepository(spark.sparkContext().hadoopConfiguration())
-                    .save(model, request.output(), TrainingReport.files(history, reportSummary(metadata, checkpointDir)));
-            return new Outcome(model, history, rows, checkpointDir, result.corruptedRowsByPartition(),
+                    .save(model, request.output(), TrainingReport.files(result.epochs(), reportSummary(model, checkpointDir)));
+            return new Outcome(model, result.epochs(), rows, checkpointDir, result.corruptedRowsByPartition(),
                     result.corruptedRowsInTasks());
         } finally {
             raw.unpersist(false);
         }
-    }
-
-    private static CdaeModel withMetadata(CdaeModel m, Normaliser normaliser, Map<String, String> metadata) {
-        return new CdaeModel(m.config(), m.parameters(), normaliser, m.updaterState(), m.iterations(), m.epochs(), metadata);
-    }
-
-    /** Per-feature min, max, mean and variance in one pass (Spark's MultivariateOnlineSummarizer). */
-    static Normaliser fit(JavaRDD<float[]> rows, String method) {
-        MultivariateOnlineSummarizer s = rows.treeAggregate(new MultivariateOnlineSummarizer(),
-                (acc, v) -> acc.add(Vectors.dense(toDouble(v))), MultivariateOnlineSummarizer::merge);
-        return Normaliser.fromStatistics(method, s.min().toArray(), s.max().toArray(), s.mean().toArray(),
-                s.variance().toArray());
-    }
-
-    private static double[] toDouble(float[] v) {
-        double[] d = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            d[i] = v[i];
-        }
-        return d;
     }
 
     private static void checkCompatible(CdaeModel checkpoint, CdaeConfig config, FeatureTable table, String dir) {
@@ -136,13 +105,6 @@ public final class TrainJob {
         }
     }
 
-    private static void logEpoch(EpochStats s, int epochs, double elapsed) {
-        LOG.info(String.format(java.util.Locale.ROOT,
-                "epoch %d/%d: loss %.6g = reconstruction %.6g + lambda * contractive %.6g | %d samples, %.0f samples/s, "
-                        + "%.2f s (elapsed %.1f s)", s.epoch() + 1, epochs, s.total(), s.reconstruction(), s.contractive(),
-                s.samples(), s.samplesPerSecond(), s.seconds(), elapsed));
-    }
-
     private Map<String, String> metadata(Request request, FeatureTable table, long rows, CdaeConfig config) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("input", request.input());
@@ -163,10 +125,12 @@ public final class TrainJob {
         return m;
     }
 
-    private static Map<String, String> reportSummary(Map<String, String> metadata, String checkpointDir) {
-        Map<String, String> s = new LinkedHashMap<>(metadata);
+    private static Map<String, String> reportSummary(CdaeModel model, String checkpointDir) {
+        Map<String, String> s = new LinkedHashMap<>(model.metadata());
         s.remove("feature-columns");
         s.put("checkpoints", checkpointDir);
+        s.put("anomaly threshold", model.calibration().threshold() + " (" + model.calibration().rule() + " rule, "
+                + model.calibration().anomalyScore() + " score, " + model.calibration().heldOutRows() + " held-out rows)");
         return s;
     }
 }

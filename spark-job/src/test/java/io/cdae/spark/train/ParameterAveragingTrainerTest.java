@@ -42,7 +42,7 @@ class ParameterAveragingTrainerTest {
         JobConfig trainCfg = ConfigSources.load(null, List.of("exclude-columns=class", "where=split = 'train'"));
         FeatureTable train = reader.read(path, trainCfg, null, "label");
         List<float[]> rows = train.features().collect();
-        Normaliser n = TrainJob.fit(train.features(), Normaliser.MIN_MAX);
+        Normaliser n = CdaeTrainer.fitNormaliser(train.features(), Normaliser.MIN_MAX);
         JobConfig testCfg = ConfigSources.load(null, List.of("exclude-columns=class", "where=split = 'test'"));
         FeatureTable test = reader.read(path, testCfg, null, "label");
         List<float[]> testRows = test.features().collect();

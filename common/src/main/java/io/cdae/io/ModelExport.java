@@ -1,0 +1,94 @@
+package io.cdae.io;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdae.config.CdaeConfigJson;
+import io.cdae.model.CdaeParameters;
+import io.cdae.model.ParameterLayout;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Exports a model for use outside the JVM: {@code config.json}, one CSV per weight matrix and bias vector
+ * (rows x columns, no header, full double precision), the normaliser's offset and scale as one-row CSVs, and
+ * {@code index.json} naming each file with its shape and role.
+ */
+public final class ModelExport {
+    private static final ObjectMapper MAPPER = CdaeConfigJson.mapper();
+
+    private ModelExport() {
+    }
+
+    public static void export(CdaeModel model, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        MAPPER.writeValue(dir.resolve("config.json").toFile(), model.config());
+        ObjectNode index = MAPPER.createObjectNode();
+        index.put("format", ModelStore.FORMAT + "-export");
+        index.put("config", "config.json");
+        index.put("forward", "encoder: a_l = act(a_{l-1} W_l + b_l), l = 1..L, a_0 = (x - offset) / scale; "
+                + "decoder: u_k = act(u_{k-1} V_k + c_k), k = 1..L, u_0 = a_L, output activation on the last; "
+                + "V_k = transpose of encoder W_{L-k+1} when tied-weights");
+        ArrayNode files = index.putArray("files");
+        CdaeParameters views = model.views();
+        int depth = model.config().depth();
+        for (ParameterLayout.Block b : new ParameterLayout(model.config()).blocks()) {
+            String file = b.key() + ".csv";
+            writeMatrix(dir.resolve(file), views.views().get(b.key()));
+            ObjectNode f = files.addObject();
+            f.put("file", file);
+            f.put("name", b.key());
+            f.putArray("shape").add(b.rows()).add(b.cols());
+            boolean encoder = b.key().startsWith("e");
+            int layer = Integer.parseInt(b.key().substring(2));
+            f.put("part", encoder ? "encoder" : "decoder");
+            f.put("layer", layer);
+            f.put("kind", b.bias() ? "bias" : "weight");
+        }
+        if (model.config().tiedWeights()) {
+            ArrayNode tied = index.putArray("tied-decoder-weights");
+            for (int k = 1; k <= depth; k++) {
+                tied.addObject().put("decoder-layer", k)
+                        .put("uses", ParameterLayout.encoderWeightKey(depth - k + 1) + " transposed");
+            }
+        }
+        for (String part : new String[] {"offset", "scale"}) {
+            String file = "normaliser-" + part + ".csv";
+            double[] v = part.equals("offset") ? model.normaliser().offset() : model.normaliser().scale();
+            try (Writer w = Files.newBufferedWriter(dir.resolve(file), StandardCharsets.UTF_8);
+                 CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT)) {
+                for (double x : v) {
+                    csv.print(Double.toString(x));
+                }
+                csv.println();
+            }
+            ObjectNode f = files.addObject();
+            f.put("file", file);
+            f.put("name", "normaliser." + part);
+            f.putArray("shape").add(1).add(v.length);
+            f.put("part", "normaliser");
+            f.put("kind", part);
+            f.put("method", model.normaliser().method());
+        }
+        MAPPER.writeValue(dir.resolve("index.json").toFile(), index);
+    }
+
+    private static void writeMatrix(Path file, INDArray m) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT)) {
+            for (long r = 0; r < m.rows(); r++) {
+                for (long c = 0; c < m.columns(); c++) {
+                    csv.print(Double.toString(m.getDouble(r, c)));
+                }
+                csv.println();
+            }
+        }
+    }
+}

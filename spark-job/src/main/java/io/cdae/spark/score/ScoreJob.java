@@ -1,0 +1,217 @@
+package io.cdae.spark.score;
+
+import io.cdae.config.CdaeConfigJson;
+import io.cdae.io.CdaeModel;
+import io.cdae.io.ModelFormatException;
+import io.cdae.spark.config.ConfigSources;
+import io.cdae.spark.config.JobConfig;
+import io.cdae.spark.data.FeatureTable;
+import io.cdae.spark.data.InputException;
+import io.cdae.spark.data.InputReader;
+import io.cdae.spark.io.AtomicPaths;
+import io.cdae.spark.io.ModelRepository;
+import io.cdae.spark.ml.CdaeSparkModel;
+import io.cdae.spark.ml.ScoreColumns;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * The scoring job: one output row per input row (its id, or a stable row id; the label when given; the
+ * score columns), committed atomically; with a label column also metrics.json and a report. A thin wrapper
+ * over {@link CdaeSparkModel}.
+ */
+public final class ScoreJob {
+    /** Name of the row id column added when the input has no id column. */
+    public static final String ROW_ID = "row_id";
+    private static final String FEATURES = "__cdae_features";
+    private static final int BINS = 40;
+
+    /** The command line. {@code threshold} null = the calibrated one; {@code reportDir} null = OUTPUT-report. */
+    public record Request(String model, String input, String output, String format, String idColumn,
+                          String labelColumn, Double threshold, int topFeatures, boolean featureErrors,
+                          List<String> sets, String reportDir) {
+    }
+
+    /** What the job wrote. {@code metrics} is null without a label column. */
+    public record Outcome(long rows, long flagged, double threshold, ScoreMetrics metrics, String output,
+                          String reportDir) {
+    }
+
+    private final SparkSession spark;
+
+    public ScoreJob(SparkSession spark) {
+        this.spark = spark;
+    }
+
+    public Outcome run(Request r) {
+        if (!r.format().equals("parquet") && !r.format().equals("csv")) {
+            throw new io.cdae.config.ConfigException("--format", r.format(), "parquet or csv");
+        }
+        CdaeModel model = new ModelRepository(spark.sparkContext().hadoopConfiguration()).load(r.model());
+        List<String> features = featureColumns(model, r.model());
+        JobConfig job = ConfigSources.load(null, r.sets());
+        FeatureTable table = new InputReader(spark).read(r.input(), job, r.idColumn(), r.labelColumn(), features);
+        Dataset<Row> rows = r.idColumn() == null ? withRowId(table.rows()) : table.rows();
+        CdaeSparkModel stage = new CdaeSparkModel(model).setFeaturesCol(FEATURES).setTopFeatures(r.topFeatures())
+                .setFeatureErrors(r.featureErrors()).setThreshold(r.threshold() == null ? Double.NaN : r.threshold());
+        double threshold = stage.effectiveThreshold();
+        Dataset<Row> assembled = new VectorAssembler().setInputCols(features.toArray(new String[0]))
+                .setOutputCol(FEATURES).setHandleInvalid("error").transform(rows);
+        List<Column> out = new ArrayList<>();
+        out.add(col("`" + (r.idColumn() == null ? ROW_ID : r.idColumn()) + "`"));
+        if (r.labelColumn() != null) {
+            out.add(col("`" + r.labelColumn() + "`"));
+        }
+        ScoreColumns.names(r.featureErrors(), r.topFeatures() > 0).forEach(c -> out.add(col(c)));
+        Dataset<Row> scored = stage.transform(assembled).select(out.toArray(new Column[0]))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            write(scored, r.output(), r.format());
+            Dataset<Row> written = scored;
+            long n = written.count();
+            long flagged = written.filter(col(ScoreColumns.IS_ANOMALY)).count();
+            String reportDir = r.reportDir() != null ? r.reportDir() : r.output() + "-report";
+            ScoreMetrics metrics = null;
+            if (r.labelColumn() != null) {
+                metrics = evaluate(written, r.labelColumn(), threshold, stage.cdaeModel());
+                writeReport(metrics, histogram(written, r.labelColumn()), reportDir);
+            }
+            return new Outcome(n, flagged, threshold, metrics, r.output(), metrics == null ? null : reportDir);
+        } finally {
+            scored.unpersist();
+        }
+    }
+
+    private static List<String> featureColumns(CdaeModel model, String path) {
+        String cols = model.metadata().get("feature-columns");
+        if (cols == null || cols.isEmpty()) {
+            throw new ModelFormatException("model " + path + " does not record its feature columns (metadata feature-columns)");
+        }
+        List<String> list = Arrays.asList(cols.split(","));
+        if (list.size() != model.config().inputWidth()) {
+            throw new ModelFormatException("model " + path + " lists " + list.size() + " feature columns but its input-width is "
+                    + model.config().inputWidth());
+        }
+        return list;
+    }
+
+    /** Appends a stable row id: the row's position in the input (file order, then row order). */
+    private Dataset<Row> withRowId(Dataset<Row> df) {
+        if (Arrays.asList(df.columns()).contains(ROW_ID)) {
+            return df;
+        }
+        StructType schema = df.schema().add(DataTypes.createStructField(ROW_ID, DataTypes.LongType, false));
+        JavaRDD<Row> rdd = df.javaRDD().zipWithIndex().map((Tuple2<Row, Long> t) -> {
+            Object[] v = new Object[t._1().size() + 1];
+            for (int i = 0; i < t._1().size(); i++) {
+                v[i] = t._1().get(i);
+            }
+            v[v.length - 1] = t._2();
+            return RowFactory.create(v);
+        });
+        return spark.createDataFrame(rdd, schema);
+    }
+
+    /** Writes the scores to a hidden temporary sibling, then renames it to {@code output}. */
+    private void write(Dataset<Row> scored, String output, String format) {
+        Path target = new Path(output);
+        try {
+            FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            Path tmp = AtomicPaths.temporarySibling(fs.makeQualified(target));
+            try {
+                if (format.equals("csv")) {
+                    Dataset<Row> flat = scored;
+                    for (String c : List.of(ScoreColumns.FEATURE_ERRORS, ScoreColumns.TOP_FEATURES)) {
+                        if (Arrays.asList(scored.columns()).contains(c)) {
+                            flat = flat.withColumn(c, org.apache.spark.sql.functions.array_join(col(c).cast("array<string>"), ";"));
+                        }
+                    }
+                    flat.write().option("header", "true").csv(tmp.toString());
+                } else {
+                    scored.write().parquet(tmp.toString());
+                }
+                AtomicPaths.replace(fs, tmp, fs.makeQualified(target));
+            } catch (RuntimeException | IOException e) {
+                fs.delete(tmp, true);
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write scores to " + output + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ScoreMetrics evaluate(Dataset<Row> scored, String label, double threshold, CdaeModel model) {
+        Column y = col("`" + label + "`").cast("double");
+        Row agg = scored.agg(count("*"), sum(when(y.equalTo(1.0), 1).otherwise(0)),
+                sum(when(col(ScoreColumns.IS_ANOMALY), 1).otherwise(0)),
+                sum(when(y.equalTo(1.0).and(col(ScoreColumns.IS_ANOMALY)), 1).otherwise(0)),
+                sum(when(y.isNull().or(y.notEqual(0.0).and(y.notEqual(1.0))), 1).otherwise(0))).first();
+        if (agg.getLong(4) > 0) {
+            throw new InputException("label column '" + label + "' has " + agg.getLong(4)
+                    + " values that are neither 0 (normal) nor 1 (anomaly)");
+        }
+        BinaryClassificationMetrics m = new BinaryClassificationMetrics(scored.select(col(ScoreColumns.ANOMALY_SCORE), y)
+                .javaRDD().map(row -> new Tuple2<Object, Object>(row.getDouble(0), row.getDouble(1))).rdd());
+        try {
+            String score = model.calibration() == null ? "reconstruction" : model.calibration().anomalyScore();
+            return ScoreMetrics.of(agg.getLong(0), agg.getLong(1), agg.getLong(2), m.areaUnderROC(), m.areaUnderPR(),
+                    threshold, agg.getLong(3), score);
+        } finally {
+            m.scoreAndLabels().unpersist(false);
+        }
+    }
+
+    private static ScoreReport.Histogram histogram(Dataset<Row> scored, String label) {
+        Row range = scored.agg(min(ScoreColumns.ANOMALY_SCORE), max(ScoreColumns.ANOMALY_SCORE)).first();
+        double lo = range.getDouble(0);
+        double hi = Math.max(range.getDouble(1), lo + 1e-12);
+        double width = (hi - lo) / BINS;
+        Column bin = org.apache.spark.sql.functions.least(
+                org.apache.spark.sql.functions.floor(col(ScoreColumns.ANOMALY_SCORE).minus(lo).divide(width)),
+                org.apache.spark.sql.functions.lit(BINS - 1)).cast("int");
+        double[] edges = new double[BINS + 1];
+        for (int i = 0; i <= BINS; i++) {
+            edges[i] = lo + i * width;
+        }
+        long[] normal = new long[BINS];
+        long[] anomalous = new long[BINS];
+        for (Row g : scored.groupBy(bin.as("bin"), col("`" + label + "`").cast("double").as("y")).count().collectAsList()) {
+            (g.getDouble(1) == 1.0 ? anomalous : normal)[g.getInt(0)] += g.getLong(2);
+        }
+        return new ScoreReport.Histogram(edges, normal, anomalous);
+    }
+
+    private void writeReport(ScoreMetrics m, ScoreReport.Histogram h, String dir) {
+        try {
+            byte[] json = CdaeConfigJson.mapper().writeValueAsBytes(m);
+            AtomicPaths.writeDirectory(spark.sparkContext().hadoopConfiguration(), dir, ScoreReport.files(json, m, h));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The scoring job: distributed minibatch scoring, atomic output, metrics and report. */
+package io.cdae.spark.score;
