@@ -74,7 +74,7 @@ public final class IdxReader {
         return new DataInputStream(new java.io.BufferedInputStream(in, 1 << 16));
     }
 
-    static int[][] readImages(Path p, org.apache.hadoop.conf.Configuration conf) throws IOException {
+    public static int[][] readImages(Path p, org.apache.hadoop.conf.Configuration conf) throws IOException {
         try (DataInputStream in = open(p, conf)) {
             int magic = in.readInt();
             if (magic != IMAGES_MAGIC) {
@@ -98,7 +98,7 @@ public final class IdxReader {
         }
     }
 
-    static int[] readLabels(Path p, org.apache.hadoop.conf.Configuration conf, int expected) throws IOException {
+    public static int[] readLabels(Path p, org.apache.hadoop.conf.Configuration conf, int expected) throws IOException {
         try (DataInputStream in = open(p, conf)) {
             int magic = in.readInt();
             if (magic != LABELS_MAGIC) {

@@ -133,9 +133,28 @@ public class CdaeEstimator extends Estimator<CdaeSparkModel> implements DefaultP
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("input", "Spark ML dataset column " + col);
         metadata.put("seed", Long.toString(config.seed()));
+        featureNames(dataset.schema(), col, width).ifPresent(n -> metadata.put("feature-columns", n));
         CdaeModel model = new CdaeTrainer(dataset.sparkSession(), job, config).fit(rows, Optional.empty(), null, metadata)
                 .model();
-        return copyValues(new CdaeSparkModel(model).setFeaturesCol(col), ParamMap.empty()).setParent(this);
+        return new CdaeSparkModel(model).setFeaturesCol(col).setParent(this);
+    }
+
+    /** The names VectorAssembler (or any ML attribute writer) recorded for the vector's slots, if all are named. */
+    static Optional<String> featureNames(StructType schema, String col, int width) {
+        org.apache.spark.ml.attribute.AttributeGroup group =
+                org.apache.spark.ml.attribute.AttributeGroup.fromStructField(schema.apply(col));
+        if (group.attributes().isEmpty() || group.size() != width) {
+            return Optional.empty();
+        }
+        String[] names = new String[width];
+        for (int i = 0; i < width; i++) {
+            scala.Option<String> n = group.getAttr(i).name();
+            if (n.isEmpty() || n.get().contains(",")) {
+                return Optional.empty();
+            }
+            names[i] = n.get();
+        }
+        return Optional.of(String.join(",", names));
     }
 
     private static int firstWidth(Dataset<?> dataset, String col) {

@@ -54,7 +54,7 @@ public class CdaeSparkModel extends Model<CdaeSparkModel> implements MLWritable 
         topFeatures = new IntParam(this, "topFeatures", "number of top contributing feature names (0 = none)",
                 ParamValidators.gtEq(0));
         featureErrors = new BooleanParam(this, "featureErrors", "append the per-feature reconstruction errors");
-        batchSize = new IntParam(this, "batchSize", "rows scored per minibatch", ParamValidators.gt(0));
+        batchSize = new IntParam(this, "scoringBatchSize", "rows scored per minibatch", ParamValidators.gt(0));
         setDefault(featuresCol, "features");
         setDefault(threshold, Double.NaN);
         setDefault(topFeatures, 0);

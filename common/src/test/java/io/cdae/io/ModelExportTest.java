@@ -1,0 +1,106 @@
+package io.cdae.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdae.config.CdaeConfig;
+import io.cdae.model.CdaeNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The exported CSV weights, read back by an independent plain-Java forward pass that only follows
+ * index.json, reproduce the model's reconstruction error.
+ */
+class ModelExportTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void exportedWeightsReproduceTheReconstructionError() throws IOException {
+        for (boolean tied : new boolean[] {true, false}) {
+            CdaeConfig d = CdaeConfig.defaults(10);
+            CdaeConfig c = new CdaeConfig(10, List.of(6, 3), d.activation(), tied, d.outputActivation(),
+                    d.reconstructionLoss(), 0.3, d.contractiveEstimator(), 4, d.corruption(), 0.1, d.optimiser(), 1e-2,
+                    0.9, 4, 1, 5L);
+            INDArray raw = Nd4j.rand(DataType.DOUBLE, 4, 10).muli(50);
+            CdaeModel model = CdaeModel.of(CdaeNetwork.create(c, DataType.DOUBLE), c,
+                    Normaliser.fit(Normaliser.MIN_MAX, raw), Map.of());
+            Path dir = tmp.resolve("export-" + tied);
+            ModelExport.export(model, dir);
+            double[] expected = model.score(raw).reconstruction().toDoubleVector();
+            for (int r = 0; r < 4; r++) {
+                assertEquals(expected[r], IndependentForward.reconstructionError(dir, raw.getRow(r).toDoubleVector()),
+                        1e-9 * Math.max(1, expected[r]), "row " + r + " tied=" + tied);
+            }
+        }
+    }
+
+    /** Reads the export with Jackson and plain arrays only: sigmoid hidden and output layers, MSE. */
+    static final class IndependentForward {
+        static double reconstructionError(Path dir, double[] x) throws IOException {
+            JsonNode index = new ObjectMapper().readTree(dir.resolve("index.json").toFile());
+            JsonNode config = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+            Map<String, double[][]> m = new HashMap<>();
+            for (JsonNode f : index.get("files")) {
+                m.put(f.get("name").asText(), csv(dir.resolve(f.get("file").asText())));
+            }
+            double[] offset = m.get("normaliser.offset")[0];
+            double[] scale = m.get("normaliser.scale")[0];
+            double[] a = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                a[i] = (x[i] - offset[i]) / scale[i];
+            }
+            double[] clean = a.clone();
+            int depth = config.get("encoder-widths").size();
+            for (int l = 1; l <= depth; l++) {
+                a = sigmoid(affine(a, m.get("eW" + l), m.get("eb" + l)[0], false));
+            }
+            for (int k = 1; k <= depth; k++) {
+                double[][] w = config.get("tied-weights").asBoolean() ? m.get("eW" + (depth - k + 1)) : m.get("dW" + k);
+                a = sigmoid(affine(a, w, m.get("db" + k)[0], config.get("tied-weights").asBoolean()));
+            }
+            double err = 0;
+            for (int i = 0; i < a.length; i++) {
+                err += (a[i] - clean[i]) * (a[i] - clean[i]);
+            }
+            return err;
+        }
+
+        /** a W + b, with W used transposed when {@code transposed}. */
+        private static double[] affine(double[] a, double[][] w, double[] b, boolean transposed) {
+            double[] out = b.clone();
+            for (int j = 0; j < out.length; j++) {
+                for (int i = 0; i < a.length; i++) {
+                    out[j] += a[i] * (transposed ? w[j][i] : w[i][j]);
+                }
+            }
+            return out;
+        }
+
+        private static double[] sigmoid(double[] z) {
+            double[] out = new double[z.length];
+            for (int i = 0; i < z.length; i++) {
+                out[i] = 1 / (1 + Math.exp(-z[i]));
+            }
+            return out;
+        }
+
+        private static double[][] csv(Path file) throws IOException {
+            return Files.readAllLines(file).stream().filter(s -> !s.isBlank())
+                    .map(line -> java.util.Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray())
+                    .toArray(double[][]::new);
+        }
+    }
+}

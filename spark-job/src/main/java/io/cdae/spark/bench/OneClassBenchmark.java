@@ -1,0 +1,135 @@
+package io.cdae.spark.bench;
+
+import io.cdae.config.CdaeConfig;
+import io.cdae.config.CorruptionType;
+import io.cdae.io.CdaeModel;
+import io.cdae.io.Normaliser;
+import io.cdae.score.RocAuc;
+import io.cdae.spark.config.ConfigSources;
+import io.cdae.spark.data.IdxReader;
+import io.cdae.train.SingleProcessTrainer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The Fashion-MNIST one-class protocol: for each class k, train on the training images of class k, score
+ * the 10,000 test images by reconstruction error, anomalies = the other nine classes; ROC-AUC per class
+ * and mean, for the CDAE and for a plain autoencoder (lambda = 0, no corruption) and a denoising-only one
+ * (lambda = 0) with the same architecture, optimiser and epochs.
+ *
+ * <pre>usage: OneClassBenchmark DATA_DIR [--epochs N] [--set key=value ...] [--output FILE.md]</pre>
+ */
+public final class OneClassBenchmark {
+    private OneClassBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        String dir = args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
+        List<String> sets = new ArrayList<>();
+        String output = null;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--epochs" -> sets.add("epochs=" + args[++i]);
+                case "--set" -> sets.add(args[++i]);
+                case "--output" -> output = args[++i];
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        Configuration conf = new Configuration();
+        int[][] trainImages = IdxReader.readImages(new Path(dir, "train-images-idx3-ubyte.gz"), conf);
+        int[] trainLabels = IdxReader.readLabels(new Path(dir, "train-labels-idx1-ubyte.gz"), conf, trainImages.length);
+        int[][] testImages = IdxReader.readImages(new Path(dir, "t10k-images-idx3-ubyte.gz"), conf);
+        int[] testLabels = IdxReader.readLabels(new Path(dir, "t10k-labels-idx1-ubyte.gz"), conf, testImages.length);
+        INDArray test = matrix(testImages, null, -1);
+
+        CdaeConfig cdae = ConfigSources.load(null, sets).model(784);
+        Map<String, CdaeConfig> variants = new LinkedHashMap<>();
+        variants.put("CDAE", cdae);
+        variants.put("denoising AE (lambda=0)", with(cdae, 0.0, cdae.corruption(), cdae.corruptionLevel()));
+        variants.put("plain AE (lambda=0, no corruption)", with(cdae, 0.0, CorruptionType.NONE, 0.0));
+
+        Map<String, double[]> auc = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        for (Map.Entry<String, CdaeConfig> v : variants.entrySet()) {
+            double[] perClass = new double[10];
+            for (int k = 0; k < 10; k++) {
+                INDArray train = matrix(trainImages, trainLabels, k);
+                Normaliser n = Normaliser.fromStatistics(Normaliser.MIN_MAX, new double[784], filled(255.0), null, null);
+                SingleProcessTrainer.Result r = new SingleProcessTrainer(v.getValue(), DataType.FLOAT).train(n.apply(train));
+                CdaeModel model = CdaeModel.of(r.network(), v.getValue(), n, Map.of());
+                double[] scores = model.score(test).reconstruction().castTo(DataType.DOUBLE).toDoubleVector();
+                double[] labels = new double[testLabels.length];
+                for (int i = 0; i < labels.length; i++) {
+                    labels[i] = testLabels[i] == k ? 0 : 1;
+                }
+                perClass[k] = RocAuc.rocAuc(labels, scores);
+                System.out.printf(Locale.ROOT, "%s class %d: ROC-AUC %.4f (%.0f s elapsed)%n", v.getKey(), k, perClass[k],
+                        (System.nanoTime() - t0) / 1e9);
+            }
+            auc.put(v.getKey(), perClass);
+        }
+        String table = table(auc, cdae);
+        System.out.println(table);
+        if (output != null) {
+            Files.writeString(java.nio.file.Path.of(output), table);
+        }
+    }
+
+    private static String table(Map<String, double[]> auc, CdaeConfig c) {
+        StringBuilder b = new StringBuilder("| model | ");
+        for (int k = 0; k < 10; k++) {
+            b.append(k).append(" | ");
+        }
+        b.append("mean |\n|---|");
+        b.append("---|".repeat(11)).append('\n');
+        for (Map.Entry<String, double[]> e : auc.entrySet()) {
+            b.append("| ").append(e.getKey()).append(" | ");
+            double sum = 0;
+            for (double a : e.getValue()) {
+                b.append(String.format(Locale.ROOT, "%.3f | ", a));
+                sum += a;
+            }
+            b.append(String.format(Locale.ROOT, "**%.3f** |%n", sum / 10));
+        }
+        b.append("\nconfig: ").append(io.cdae.config.CdaeConfigJson.toJson(c).replaceAll("\\s+", " ")).append('\n');
+        return b.toString();
+    }
+
+    private static CdaeConfig with(CdaeConfig c, double lambda, CorruptionType corruption, double level) {
+        return new CdaeConfig(c.inputWidth(), c.encoderWidths(), c.activation(), c.tiedWeights(), c.outputActivation(),
+                c.reconstructionLoss(), lambda, c.contractiveEstimator(), c.projections(), corruption, level, c.optimiser(),
+                c.learningRate(), c.momentum(), c.batchSize(), c.epochs(), c.seed());
+    }
+
+    private static double[] filled(double v) {
+        double[] d = new double[784];
+        java.util.Arrays.fill(d, v);
+        return d;
+    }
+
+    /** Images of class {@code k} (all when labels is null) as a float matrix. */
+    private static INDArray matrix(int[][] images, int[] labels, int k) {
+        List<float[]> rows = new ArrayList<>();
+        for (int i = 0; i < images.length; i++) {
+            if (labels == null || labels[i] == k) {
+                float[] f = new float[images[i].length];
+                for (int j = 0; j < f.length; j++) {
+                    f[j] = images[i][j];
+                }
+                rows.add(f);
+            }
+        }
+        return Nd4j.create(rows.toArray(new float[0][]));
+    }
+}

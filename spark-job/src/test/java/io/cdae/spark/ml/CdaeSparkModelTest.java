@@ -1,0 +1,117 @@
+package io.cdae.spark.ml;
+
+import io.cdae.io.CdaeModel;
+import io.cdae.model.CdaeObjective;
+import io.cdae.spark.SparkTestSession;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Spark ML Estimator and Model on the shipped subset: save/load, Pipeline round trip, score columns. */
+class CdaeSparkModelTest {
+    private static SparkSession spark;
+    private static Dataset<Row> train;
+    private static Dataset<Row> test;
+    private static String[] pixels;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void data() {
+        spark = SparkTestSession.get("local[2]");
+        Dataset<Row> all = spark.read().option("header", "true").option("inferSchema", "true")
+                .csv(SparkTestSession.fashionSubset().toString());
+        pixels = Arrays.stream(all.columns()).filter(c -> c.startsWith("p")).toArray(String[]::new);
+        train = all.where("split = 'train'").limit(300).cache();
+        test = all.where("split = 'test'").limit(60).cache();
+    }
+
+    private static CdaeEstimator estimator() {
+        return new CdaeEstimator().setConfig("epochs", 2).setConfig("encoder-widths", "16").setConfig("partitions", 2)
+                .setConfig("batch-size", 32);
+    }
+
+    private static double[] column(Dataset<Row> scored, String c) {
+        return scored.orderBy("class", "p400", "p300").select(c).collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
+    }
+
+    @Test
+    void estimatorModelSaveLoadTransformGivesIdenticalScores() throws Exception {
+        VectorAssembler assembler = new VectorAssembler().setInputCols(pixels).setOutputCol("features");
+        CdaeSparkModel model = estimator().fit(assembler.transform(train));
+        Dataset<Row> scored = model.transform(assembler.transform(test));
+        Path dir = tmp.resolve("ml-model");
+        model.write().overwrite().save(dir.toString());
+        CdaeSparkModel loaded = CdaeSparkModel.load(dir.toString());
+        Dataset<Row> again = loaded.transform(assembler.transform(test));
+        assertArrayEquals(column(scored, "anomaly_score"), column(again, "anomaly_score"), 0.0);
+        assertEquals(model.effectiveThreshold(), loaded.effectiveThreshold(), 0.0);
+        assertEquals(60, scored.count());
+        assertTrue(Arrays.asList(scored.columns()).containsAll(List.of("reconstruction_error", "contractive_score",
+                "anomaly_score", "is_anomaly")));
+    }
+
+    @Test
+    void pipelineWithVectorAssemblerRoundTrips() throws Exception {
+        Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
+                new VectorAssembler().setInputCols(pixels).setOutputCol("features"), estimator()});
+        Path pdir = tmp.resolve("pipeline");
+        pipeline.write().overwrite().save(pdir.toString());
+        Pipeline reloadedPipeline = Pipeline.load(pdir.toString());
+        CdaeEstimator est = (CdaeEstimator) reloadedPipeline.getStages()[1];
+        assertEquals("2", est.getOrDefault(est.configParam("epochs")));
+
+        PipelineModel fitted = pipeline.fit(train);
+        Path mdir = tmp.resolve("pipeline-model");
+        fitted.write().overwrite().save(mdir.toString());
+        PipelineModel loaded = PipelineModel.load(mdir.toString());
+        assertArrayEquals(column(fitted.transform(test), "reconstruction_error"),
+                column(loaded.transform(test), "reconstruction_error"), 0.0);
+    }
+
+    @Test
+    void featureErrorsSumToTheReconstructionErrorAndContractiveScoreIsTheCoreTerm() {
+        VectorAssembler assembler = new VectorAssembler().setInputCols(pixels).setOutputCol("features");
+        CdaeSparkModel model = estimator().fit(assembler.transform(train)).setFeatureErrors(true).setTopFeatures(3);
+        List<Row> rows = model.transform(assembler.transform(test)).limit(10).collectAsList();
+        CdaeModel core = model.cdaeModel();
+        for (Row r : rows) {
+            List<Double> errors = r.getList(r.fieldIndex("feature_errors"));
+            double sum = errors.stream().mapToDouble(Double::doubleValue).sum();
+            double rec = r.getDouble(r.fieldIndex("reconstruction_error"));
+            assertEquals(rec, sum, 1e-4 * rec);
+            List<String> top = r.getList(r.fieldIndex("top_features"));
+            assertEquals(3, top.size());
+            double worst = errors.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            assertEquals(worst, errors.get(Arrays.asList(pixels).indexOf(top.get(0))), 0.0);
+
+            double[] x = new double[pixels.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = ((Number) r.get(r.fieldIndex(pixels[i]))).doubleValue();
+            }
+            CdaeObjective.RowTerms t = core.score(Nd4j.create(new double[][] {x}).castTo(DataType.FLOAT));
+            assertEquals(t.contractive().getDouble(0), r.getDouble(r.fieldIndex("contractive_score")),
+                    1e-6 * t.contractive().getDouble(0));
+        }
+        assertTrue(model.transform(assembler.transform(test)).filter(col("is_anomaly")).count() >= 0);
+    }
+}
