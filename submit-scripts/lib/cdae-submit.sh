@@ -87,7 +87,10 @@ cdae_submit() {
     local opens=($CDAE_JAVA_OPENS)
     # shellcheck disable=SC2206
     local extra=(${CDAE_JAVA_OPTS:-})
-    cmd=(java "${opens[@]}" "${extra[@]}" "$log4j" -cp "$jar:$(cat "$CDAE_TARGET/classpath.txt")"
+    # The classpath travels in CLASSPATH (not -cp) so that the printed command line stays readable.
+    export CLASSPATH="$jar:$(cat "$CDAE_TARGET/classpath.txt")"
+    echo "$CDAE_PROG: Spark local mode from the Maven-resolved jars (CLASSPATH=$jar + spark-job/target/classpath.txt)" >&2
+    cmd=(java "${opens[@]}" "${extra[@]}" "$log4j"
          org.apache.spark.deploy.SparkSubmit --master "${master:-local[*]}"
          --conf spark.ui.showConsoleProgress=true --conf spark.ui.enabled=false
          --class "$main" "$jar" "${args[@]}")
@@ -103,7 +106,7 @@ cdae_java() {
   local jar; jar="$(cdae_app_jar)"
   # shellcheck disable=SC2206
   local opens=($CDAE_JAVA_OPENS)
-  local cmd=(java "${opens[@]}" "-Dlog4j2.configurationFile=file:$CDAE_ROOT/conf/log4j2.properties"
-             -cp "$jar:$(cat "$CDAE_TARGET/classpath.txt")" "$main" "$@")
+  export CLASSPATH="$jar:$(cat "$CDAE_TARGET/classpath.txt")"
+  local cmd=(java "${opens[@]}" "-Dlog4j2.configurationFile=file:$CDAE_ROOT/conf/log4j2.properties" "$main" "$@")
   exec "${cmd[@]}"
 }

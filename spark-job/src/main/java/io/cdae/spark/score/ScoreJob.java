@@ -186,24 +186,28 @@ public final class ScoreJob {
         }
     }
 
+    /** Counts per bin of normal and anomalous rows; log-spaced bins when the scores span over two decades. */
     private static ScoreReport.Histogram histogram(Dataset<Row> scored, String label) {
         Row range = scored.agg(min(ScoreColumns.ANOMALY_SCORE), max(ScoreColumns.ANOMALY_SCORE)).first();
         double lo = range.getDouble(0);
         double hi = Math.max(range.getDouble(1), lo + 1e-12);
-        double width = (hi - lo) / BINS;
-        Column bin = org.apache.spark.sql.functions.least(
-                org.apache.spark.sql.functions.floor(col(ScoreColumns.ANOMALY_SCORE).minus(lo).divide(width)),
+        boolean log = lo > 0 && hi / lo > 100;
+        double a = log ? Math.log10(lo) : lo;
+        double width = ((log ? Math.log10(hi) : hi) - a) / BINS;
+        Column s = col(ScoreColumns.ANOMALY_SCORE);
+        Column x = log ? org.apache.spark.sql.functions.log10(s) : s;
+        Column bin = org.apache.spark.sql.functions.least(org.apache.spark.sql.functions.floor(x.minus(a).divide(width)),
                 org.apache.spark.sql.functions.lit(BINS - 1)).cast("int");
         double[] edges = new double[BINS + 1];
         for (int i = 0; i <= BINS; i++) {
-            edges[i] = lo + i * width;
+            edges[i] = log ? Math.pow(10, a + i * width) : a + i * width;
         }
         long[] normal = new long[BINS];
         long[] anomalous = new long[BINS];
         for (Row g : scored.groupBy(bin.as("bin"), col("`" + label + "`").cast("double").as("y")).count().collectAsList()) {
             (g.getDouble(1) == 1.0 ? anomalous : normal)[g.getInt(0)] += g.getLong(2);
         }
-        return new ScoreReport.Histogram(edges, normal, anomalous);
+        return new ScoreReport.Histogram(edges, normal, anomalous, log);
     }
 
     private void writeReport(ScoreMetrics m, ScoreReport.Histogram h, String dir) {

@@ -31,7 +31,7 @@ public final class ScoreReport {
     }
 
     /** Bin edges ({@code bins + 1}) and the counts of normal and anomalous rows per bin. */
-    public record Histogram(double[] edges, long[] normal, long[] anomalous) {
+    public record Histogram(double[] edges, long[] normal, long[] anomalous, boolean logScale) {
     }
 
     public static Map<String, byte[]> files(byte[] metricsJson, ScoreMetrics m, Histogram h) {
@@ -47,7 +47,7 @@ public final class ScoreReport {
         XYSeries normal = new XYSeries("normal (label 0)");
         XYSeries anomalous = new XYSeries("anomalous (label 1)");
         for (int i = 0; i < h.normal().length; i++) {
-            double mid = (h.edges()[i] + h.edges()[i + 1]) / 2;
+            double mid = h.logScale() ? Math.sqrt(h.edges()[i] * h.edges()[i + 1]) : (h.edges()[i] + h.edges()[i + 1]) / 2;
             normal.add(mid, h.normal()[i]);
             anomalous.add(mid, h.anomalous()[i]);
         }
@@ -56,6 +56,9 @@ public final class ScoreReport {
         data.addSeries(anomalous);
         JFreeChart chart = ChartFactory.createXYLineChart("Anomaly scores", "anomaly score", "rows", data,
                 PlotOrientation.VERTICAL, true, false, false);
+        if (h.logScale()) {
+            chart.getXYPlot().setDomainAxis(new org.jfree.chart.axis.LogAxis("anomaly score (log scale)"));
+        }
         ValueMarker marker = new ValueMarker(threshold, Color.RED, new BasicStroke(2f));
         marker.setLabel("threshold");
         chart.getXYPlot().addDomainMarker(marker);
