@@ -38,8 +38,16 @@ cdae_app_jar() {
   return 1
 }
 
+cdae_shaded_jar() {
+  local jar
+  for jar in "$CDAE_TARGET"/cdae-spark-job-*-shaded.jar; do
+    [[ -f "$jar" ]] && { echo "$jar"; return 0; }
+  done
+  return 1
+}
+
 cdae_ensure_built() {
-  if ! cdae_app_jar >/dev/null || [[ ! -f "$CDAE_TARGET/classpath.txt" ]]; then
+  if ! cdae_app_jar >/dev/null || ! cdae_shaded_jar >/dev/null || [[ ! -f "$CDAE_TARGET/classpath.txt" ]]; then
     echo "$CDAE_PROG: no build found; building once with: mvn -B -DskipTests package" >&2
     (cd "$CDAE_ROOT" && mvn -q -B -DskipTests package) || { echo "$CDAE_PROG: build failed" >&2; exit 70; }
   fi
@@ -73,13 +81,14 @@ cdae_submit() {
   local cmd=()
   local submit
   if submit="$(cdae_spark_submit_binary)"; then
-    local jars; jars="$(tr ':' ',' < "$CDAE_TARGET/runtime-classpath.txt")"
+    # A Spark installation: the shaded application jar and conf/spark-defaults.conf, plus any options in
+    # CDAE_SUBMIT_OPTS (e.g. "--deploy-mode cluster --num-executors 8 --principal p --keytab k").
+    # shellcheck disable=SC2206
+    local submit_opts=(${CDAE_SUBMIT_OPTS:-})
     cmd=("$submit")
     [[ -n "$master" ]] && cmd+=(--master "$master")
-    cmd+=(--class "$main" --jars "$jars"
-          --driver-java-options "$CDAE_JAVA_OPENS $log4j"
-          --conf "spark.executor.extraJavaOptions=$CDAE_JAVA_OPENS"
-          "$jar" "${args[@]}")
+    cmd+=(--class "$main" --properties-file "${CDAE_SPARK_DEFAULTS:-$CDAE_ROOT/conf/spark-defaults.conf}"
+          "${submit_opts[@]}" "$(cdae_shaded_jar)" "${args[@]}")
   else
     # No Spark installation: Spark's own launcher class, from the jars Maven resolved.
     [[ -z "${SPARK_LOCAL_IP:-}" ]] && export SPARK_LOCAL_IP=127.0.0.1

@@ -36,9 +36,15 @@ public final class ScoreCommand implements Callable<Integer> {
     String reportDir;
     @Option(names = "--set", description = "input key=value: input-format, where (repeatable)")
     List<String> sets = new ArrayList<>();
+    @Option(names = "--if-absent", description = "do nothing (exit 0) when OUTPUT already exists")
+    boolean ifAbsent;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        if (ifAbsent && Outputs.exists(output)) {
+            System.out.println("scores: " + output + " exists; --if-absent: nothing to do");
+            return ExitCodes.OK;
+        }
         if (topFeatures < 0) {
             throw new io.cdae.config.ConfigException("--top-features", topFeatures, "an integer >= 0");
         }

@@ -28,9 +28,15 @@ public final class TrainCommand implements Callable<Integer> {
     String labelColumn;
     @Option(names = "--resume", description = "continue from the newest complete checkpoint")
     boolean resume;
+    @Option(names = "--if-absent", description = "do nothing (exit 0) when OUTPUT already holds a model")
+    boolean ifAbsent;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        if (ifAbsent && Outputs.exists(output + "/manifest.json")) {
+            System.out.println("model: " + output + " exists; --if-absent: nothing to do");
+            return ExitCodes.OK;
+        }
         SparkSession spark = SparkSession.builder().appName("cdae-train").getOrCreate();
         try {
             TrainJob.Outcome o = new TrainJob(spark).run(new TrainJob.Request(input, output, config, sets, idColumn,
