@@ -27,6 +27,9 @@ public final class SparkTestSession {
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "4")
+                // as conf/spark-defaults.conf, so the tests exercise the serialisation a cluster uses
+                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .config("spark.kryo.registrator", "io.cdae.spark.CdaeKryoRegistrator")
                 .getOrCreate();
         session.sparkContext().setLogLevel("WARN");
         master = wantedMaster;

@@ -196,8 +196,9 @@ public final class ScoreJob {
         double width = ((log ? Math.log10(hi) : hi) - a) / BINS;
         Column s = col(ScoreColumns.ANOMALY_SCORE);
         Column x = log ? org.apache.spark.sql.functions.log10(s) : s;
-        Column bin = org.apache.spark.sql.functions.least(org.apache.spark.sql.functions.floor(x.minus(a).divide(width)),
-                org.apache.spark.sql.functions.lit(BINS - 1)).cast("int");
+        Column bin = org.apache.spark.sql.functions.greatest(org.apache.spark.sql.functions.lit(0),
+                org.apache.spark.sql.functions.least(org.apache.spark.sql.functions.floor(x.minus(a).divide(width)),
+                        org.apache.spark.sql.functions.lit(BINS - 1))).cast("int");
         double[] edges = new double[BINS + 1];
         for (int i = 0; i <= BINS; i++) {
             edges[i] = log ? Math.pow(10, a + i * width) : a + i * width;

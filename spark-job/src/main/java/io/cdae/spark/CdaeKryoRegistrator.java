@@ -1,0 +1,37 @@
+package io.cdae.spark;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import org.apache.spark.serializer.KryoRegistrator;
+
+/**
+ * Registers the project's classes that Spark ships (broadcasts, cached partitions, task results) with Kryo.
+ * Java records cannot go through Kryo 4's FieldSerializer (it needs field offsets, which records refuse), so
+ * records, and the classes that hold them, use Java serialization inside Kryo.
+ * Set with {@code spark.kryo.registrator=io.cdae.spark.CdaeKryoRegistrator} (conf/spark-defaults.conf).
+ */
+public final class CdaeKryoRegistrator implements KryoRegistrator {
+    @Override
+    public void registerClasses(Kryo kryo) {
+        JavaSerializer java = new JavaSerializer();
+        for (Class<?> c : new Class<?>[] {
+                io.cdae.spark.train.TrainingState.class,
+                io.cdae.spark.train.PartitionBlock.class,
+                io.cdae.spark.ml.ModelPayload.class,
+                io.cdae.config.CdaeConfig.class,
+                io.cdae.io.Normaliser.class,
+                io.cdae.score.Calibration.class,
+                io.cdae.train.LossTally.class}) {
+            kryo.register(c, java);
+        }
+        kryo.register(classForName("io.cdae.spark.train.RoundResult"), java);
+    }
+
+    private static Class<?> classForName(String name) {
+        try {
+            return Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(name, e);
+        }
+    }
+}
