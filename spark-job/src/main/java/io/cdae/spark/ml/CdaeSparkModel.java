@@ -163,6 +163,7 @@ public class CdaeSparkModel extends Model<CdaeSparkModel> implements MLWritable 
         Broadcast<ModelPayload> bc = dataset.sparkSession().sparkContext()
                 .broadcast(new ModelPayload(model), scala.reflect.ClassTag$.MODULE$.apply(ModelPayload.class));
         return dataset.toDF().mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) it -> {
+            io.cdae.spark.train.GpuAffinity.bindToTaskGpu();
             CdaeModel m = bc.value().model();
             BatchScorer scorer = new BatchScorer(m, BatchScorer.calibrated(m, t).anomalyScore(), t);
             return new ScoringIterator(it, scorer, index, width, batch, k, errors, names);

@@ -149,6 +149,7 @@ public final class ParameterAveragingTrainer {
         if (fromBatch >= steps.batchesFor(block.rows())) {
             return null;
         }
+        GpuAffinity.bindToTaskGpu();
         MultiLayerNetwork net = WorkerNetworks.borrow(cfg, type);
         try {
             load(net, state, type);
