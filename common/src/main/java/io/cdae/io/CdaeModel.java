@@ -70,6 +70,16 @@ public record CdaeModel(CdaeConfig config, INDArray parameters, Normaliser norma
         return new CdaeModel(config, parameters, normaliser, updaterState, iterations, epochs, m, calibration);
     }
 
+    /** True when no parameter is NaN or infinite. */
+    public boolean isFinite() {
+        for (double d : parameters.castTo(DataType.DOUBLE).toDoubleVector()) {
+            if (!Double.isFinite(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Named views of the parameters. */
     public CdaeParameters views() {
         return CdaeParameters.view(config, parameters);

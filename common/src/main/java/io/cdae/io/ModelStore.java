@@ -61,6 +61,9 @@ public final class ModelStore {
      * {@code dir} atomically, replacing a previous model there.
      */
     public static void save(CdaeModel model, Path dir, Map<String, byte[]> extraFiles) throws IOException {
+        if (!model.isFinite()) {
+            throw new IllegalStateException("refusing to write a model with NaN or infinite parameters to " + dir);
+        }
         Path target = dir.toAbsolutePath().normalize();
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());

@@ -24,6 +24,10 @@ final class ErrorReporter {
                 err.println(job + ": input error: " + c.getMessage());
                 return ExitCodes.INPUT;
             }
+            if (c instanceof io.cdae.spark.train.TrainingDivergedException) {
+                err.println(job + ": " + c.getMessage());
+                return ExitCodes.RUNTIME;
+            }
         }
         err.println(job + ": failed: " + t);
         t.printStackTrace(err);

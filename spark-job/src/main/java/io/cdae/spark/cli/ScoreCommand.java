@@ -36,6 +36,8 @@ public final class ScoreCommand implements Callable<Integer> {
     String reportDir;
     @Option(names = "--set", description = "input key=value: input-format, where (repeatable)")
     List<String> sets = new ArrayList<>();
+    @Option(names = "--bad-rows", description = "fail (default), skip or quarantine rows that cannot be used")
+    String badRows;
     @Option(names = "--if-absent", description = "do nothing (exit 0) when OUTPUT already exists")
     boolean ifAbsent;
 
@@ -50,9 +52,17 @@ public final class ScoreCommand implements Callable<Integer> {
         }
         SparkSession spark = SparkSession.builder().appName("cdae-score").getOrCreate();
         try {
+            List<String> all = new ArrayList<>(sets);
+            if (badRows != null) {
+                all.add("bad-rows=" + badRows);
+            }
             ScoreJob.Outcome o = new ScoreJob(spark).run(new ScoreJob.Request(model, input, output,
-                    format.toLowerCase(Locale.ROOT), idColumn, labelColumn, threshold, topFeatures, featureErrors, sets,
+                    format.toLowerCase(Locale.ROOT), idColumn, labelColumn, threshold, topFeatures, featureErrors, all,
                     reportDir));
+            if (o.badRows() > 0) {
+                System.out.println("bad rows dropped: " + o.badRows() + (o.quarantine() == null ? "" : " (quarantined in "
+                        + o.quarantine() + ")"));
+            }
             System.out.println("scores: " + o.output() + " (" + o.rows() + " rows, " + o.flagged()
                     + " flagged as anomalies at threshold " + o.threshold() + ")");
             if (o.metrics() != null) {

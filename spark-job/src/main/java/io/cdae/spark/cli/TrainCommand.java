@@ -28,6 +28,8 @@ public final class TrainCommand implements Callable<Integer> {
     String labelColumn;
     @Option(names = "--resume", description = "continue from the newest complete checkpoint")
     boolean resume;
+    @Option(names = "--bad-rows", description = "fail (default), skip or quarantine rows that cannot be used")
+    String badRows;
     @Option(names = "--if-absent", description = "do nothing (exit 0) when OUTPUT already holds a model")
     boolean ifAbsent;
 
@@ -39,7 +41,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         SparkSession spark = SparkSession.builder().appName("cdae-train").getOrCreate();
         try {
-            TrainJob.Outcome o = new TrainJob(spark).run(new TrainJob.Request(input, output, config, sets, idColumn,
+            List<String> all = new ArrayList<>(sets);
+            if (badRows != null) {
+                all.add("bad-rows=" + badRows);
+            }
+            TrainJob.Outcome o = new TrainJob(spark).run(new TrainJob.Request(input, output, config, all, idColumn,
                     labelColumn, resume));
             var last = o.epochs().isEmpty() ? null : o.epochs().get(o.epochs().size() - 1);
             System.out.println("model: " + output);

@@ -25,13 +25,14 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
                         String checkpointDir, int checkpointInterval, DataType dataType, String inputFormat,
                         List<String> featureColumns, List<String> excludeColumns, String where,
                         String normalisation, double holdoutFraction, String anomalyScore, String thresholdRule,
-                        double madK, double contamination) {
+                        double madK, double contamination, String badRows, String quarantineDir,
+                        int divergenceRetries) {
 
     /** The job keys (besides the model keys). */
     public static final Set<String> JOB_KEYS = Set.of("averaging-frequency", "partitions", "storage-level",
             "checkpoint-dir", "checkpoint-interval", "data-type", "input-format", "feature-columns",
             "exclude-columns", "where", "normalisation", "holdout-fraction", "anomaly-score", "threshold-rule", "mad-k",
-            "contamination");
+            "contamination", "bad-rows", "quarantine-dir", "divergence-retries");
 
     /** The model keys: every CdaeConfig key except input-width. */
     public static final Set<String> MODEL_KEYS = Set.of("encoder-widths", "activation", "tied-weights",
@@ -75,7 +76,10 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
                 oneOf(values, "anomaly-score", "reconstruction", "contractive", "total"),
                 oneOf(values, "threshold-rule", "mad", "quantile"),
                 positiveDouble(values, "mad-k"),
-                openFraction(values, "contamination"));
+                openFraction(values, "contamination"),
+                oneOf(values, "bad-rows", "fail", "skip", "quarantine"),
+                get(values, "quarantine-dir"),
+                positiveInt(values, "divergence-retries", 0));
         job.model(1);
         return job;
     }
@@ -199,6 +203,11 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
             return List.of();
         }
         return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The quarantine directory for a job writing {@code output}. */
+    public String quarantineFor(String output) {
+        return quarantineDir.isEmpty() ? output + ".bad-rows" : quarantineDir;
     }
 
     /** The Spark storage level of the cached partitions. */

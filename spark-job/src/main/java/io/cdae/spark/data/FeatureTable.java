@@ -14,9 +14,11 @@ import java.util.List;
  *
  * @param idColumn    null when the input has none
  * @param labelColumn null when not named
+ * @param badRows     rows dropped by the bad-row policy (skip, quarantine)
+ * @param quarantine  where quarantined rows were written, or null
  */
 public record FeatureTable(Dataset<Row> rows, List<String> featureColumns, String idColumn, String labelColumn,
-                           String source) {
+                           String source, long badRows, String quarantine) {
 
     public int width() {
         return featureColumns.size();
@@ -24,7 +26,7 @@ public record FeatureTable(Dataset<Row> rows, List<String> featureColumns, Strin
 
     /** The feature values of every row as float[] in column order. */
     public JavaRDD<float[]> features() {
-        Column[] cols = featureColumns.stream().map(c -> functions.col("`" + c + "`").cast("double")).toArray(Column[]::new);
+        Column[] cols = featureColumns.stream().map(c -> functions.col("`" + c + "`")).toArray(Column[]::new);
         int width = width();
         String src = source;
         List<String> names = featureColumns;

@@ -6,6 +6,10 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -32,23 +36,24 @@ public final class InputReader {
 
     /** The rows of {@code path} selected by the config's {@code where}, with their feature columns. */
     public FeatureTable read(String path, JobConfig config, String idColumn, String labelColumn) {
-        return read(path, config, idColumn, labelColumn, null);
+        return read(path, config, idColumn, labelColumn, null, null);
     }
 
     /**
-     * As {@link #read(String, JobConfig, String, String)}, but the feature columns are {@code required} (a
-     * model's): an input that lacks one of them, or has it non-numeric, is an input error naming them.
+     * Reads, filters, selects the feature columns and checks every row (bad rows handled by the config's
+     * {@code bad-rows} policy; quarantined ones go to {@code quarantineDir}). With {@code required} (a model's
+     * feature columns) an input that lacks one of them is an input error naming them.
      */
-    public FeatureTable read(String path, JobConfig config, String idColumn, String labelColumn, List<String> required) {
+    public FeatureTable read(String path, JobConfig config, String idColumn, String labelColumn, List<String> required,
+                             String quarantineDir) {
         String format = resolveFormat(path, config.inputFormat());
         Dataset<Row> df = switch (format) {
-            case "csv" -> spark.read().option("header", "true").option("inferSchema", "true")
-                    .option("mode", "FAILFAST").csv(path);
-            case "parquet" -> spark.read().parquet(path);
-            case "idx" -> IdxReader.read(spark, path);
+            case "csv" -> csv(path);
+            case "parquet" -> parquet(path);
+            case "idx" -> IdxReader.read(spark, path).withColumn(RowValidator.SOURCE, functions.lit(path));
             default -> throw new IllegalStateException(format);
         };
-        List<String> columns = Arrays.asList(df.columns());
+        List<String> columns = userColumns(df);
         requireColumn(columns, idColumn, "--id-column", path);
         requireColumn(columns, labelColumn, "--label-column", path);
         if (!config.where().isEmpty()) {
@@ -64,55 +69,117 @@ public final class InputReader {
                 throw e;
             }
         }
-        Dataset<Row> selected = df;
+        List<String> features;
         if (required != null) {
-            List<String> missing = required.stream().filter(c -> field(selected, c) == null).toList();
+            List<String> missing = required.stream().filter(c -> !columns.contains(c)).toList();
             if (!missing.isEmpty()) {
                 throw new InputException(path + " lacks " + missing.size() + " of the " + required.size()
                         + " feature columns the model was trained on: " + abbreviate(missing));
             }
-            for (String c : required) {
-                StructField f = field(df, c);
-                if (!(f.dataType() instanceof NumericType)) {
-                    throw new InputException("feature column '" + c + "' of " + path + " is " + f.dataType().simpleString()
-                            + ", expected a numeric column (is there non-numeric text in it?)");
-                }
-            }
-            return new FeatureTable(df, List.copyOf(required), idColumn, labelColumn, path);
+            features = List.copyOf(required);
+        } else {
+            features = featureColumns(df, config, idColumn, labelColumn, path, format.equals("csv"));
         }
-        return new FeatureTable(df, featureColumns(df, config, idColumn, labelColumn, path), idColumn, labelColumn, path);
+        List<String> keep = new ArrayList<>();
+        if (idColumn != null) {
+            keep.add(idColumn);
+        }
+        if (labelColumn != null && !labelColumn.equals(idColumn)) {
+            keep.add(labelColumn);
+        }
+        Dataset<Row> validated = RowValidator.validate(df, features, keep);
+        BadRowPolicy.Outcome checked = new BadRowPolicy(config.badRows(), quarantineDir)
+                .apply(validated, spark.sparkContext().hadoopConfiguration());
+        return new FeatureTable(checked.good(), features, idColumn, labelColumn, path, checked.badRows(),
+                checked.quarantine());
     }
 
-    private static List<String> featureColumns(Dataset<Row> df, JobConfig config, String id, String label, String path) {
-        List<String> out = new ArrayList<>();
+    /** CSV with a header, every column read as text (rows are typed and checked by RowValidator). */
+    private Dataset<Row> csv(String path) {
+        StructType header = spark.read().option("header", "true").csv(path).schema();
+        if (header.fields().length == 0) {
+            throw new InputException("no header in " + path + " (is the file empty?)");
+        }
+        StructType schema = header.add(DataTypes.createStructField(RowValidator.CORRUPT, DataTypes.StringType, true));
+        return spark.read().option("header", "true").option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", RowValidator.CORRUPT).schema(schema).csv(path)
+                .withColumn(RowValidator.SOURCE, functions.input_file_name());
+    }
+
+    /** Parquet, schemas of all files merged; files whose column types disagree are an input error. */
+    private Dataset<Row> parquet(String path) {
+        try {
+            Dataset<Row> df = spark.read().option("mergeSchema", "true").parquet(path);
+            df.schema();
+            return df.withColumn(RowValidator.SOURCE, functions.input_file_name());
+        } catch (Exception e) {
+            if (e instanceof AnalysisException || e instanceof org.apache.spark.SparkException
+                    || e.getCause() instanceof org.apache.spark.SparkException) {
+                throw new InputException("the Parquet files in " + path + " have schemas that disagree: "
+                        + firstLine(e.getMessage()), e);
+            }
+            throw e;
+        }
+    }
+
+    private static List<String> userColumns(Dataset<Row> df) {
+        return Arrays.stream(df.columns()).filter(c -> !c.equals(RowValidator.CORRUPT) && !c.equals(RowValidator.SOURCE))
+                .toList();
+    }
+
+    private List<String> featureColumns(Dataset<Row> df, JobConfig config, String id, String label, String path,
+                                        boolean text) {
+        List<String> columns = userColumns(df);
         if (!config.featureColumns().isEmpty()) {
             for (String c : config.featureColumns()) {
-                StructField f = field(df, c);
-                if (f == null) {
-                    throw new ConfigException("feature-columns", c, "a column of " + path + " " + Arrays.toString(df.columns()));
+                if (!columns.contains(c)) {
+                    throw new ConfigException("feature-columns", c, "a column of " + path + " " + columns);
                 }
-                if (!(f.dataType() instanceof NumericType)) {
-                    throw new InputException("feature column '" + c + "' of " + path + " is " + f.dataType().simpleString()
-                            + ", expected a numeric column (is there non-numeric text in it?)");
-                }
-                out.add(c);
             }
-            return out;
+            return List.copyOf(config.featureColumns());
         }
         for (String c : config.excludeColumns()) {
-            if (field(df, c) == null) {
-                throw new ConfigException("exclude-columns", c, "a column of " + path + " " + Arrays.toString(df.columns()));
+            if (!columns.contains(c)) {
+                throw new ConfigException("exclude-columns", c, "a column of " + path + " " + columns);
             }
         }
-        for (StructField f : df.schema().fields()) {
-            boolean skipped = f.name().equals(id) || f.name().equals(label) || config.excludeColumns().contains(f.name());
-            if (!skipped && f.dataType() instanceof NumericType) {
-                out.add(f.name());
-            }
+        List<String> candidates = columns.stream().filter(c -> !c.equals(id) && !c.equals(label)
+                && !config.excludeColumns().contains(c)).toList();
+        if (text && df.limit(1).count() == 0) {
+            throw new InputException("no training rows in " + path + ": no data rows"
+                    + (config.where().isEmpty() ? " (only a header?)" : " matching where = " + config.where()));
         }
+        List<String> out = text ? numericLooking(df, candidates) : candidates.stream()
+                .filter(c -> field(df, c).dataType() instanceof NumericType).toList();
         if (out.isEmpty()) {
-            throw new InputException("no numeric feature columns in " + path + " (columns: "
-                    + Arrays.toString(df.columns()) + ")");
+            throw new InputException("no numeric feature columns in " + path + " (columns: " + columns + ")");
+        }
+        return out;
+    }
+
+    /**
+     * The text columns that hold numbers: at least 90 % of the non-empty values among the first 1,000 rows
+     * parse as numbers. A numeric column with a few bad values stays a feature, and its bad rows are caught
+     * row by row; a column of words (an id, a split name) is not a feature.
+     */
+    private static List<String> numericLooking(Dataset<Row> df, List<String> candidates) {
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        List<Column> aggs = new ArrayList<>();
+        for (String c : candidates) {
+            Column v = functions.col("`" + c + "`");
+            aggs.add(functions.count(v));
+            aggs.add(functions.count(v.cast("double")));
+        }
+        Row counts = df.limit(1000).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            long present = counts.getLong(2 * i);
+            long numeric = counts.getLong(2 * i + 1);
+            if (present > 0 && numeric >= 0.9 * present) {
+                out.add(candidates.get(i));
+            }
         }
         return out;
     }

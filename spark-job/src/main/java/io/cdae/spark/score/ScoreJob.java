@@ -59,7 +59,7 @@ public final class ScoreJob {
 
     /** What the job wrote. {@code metrics} is null without a label column. */
     public record Outcome(long rows, long flagged, double threshold, ScoreMetrics metrics, String output,
-                          String reportDir) {
+                          String reportDir, long badRows, String quarantine) {
     }
 
     private final SparkSession spark;
@@ -75,7 +75,8 @@ public final class ScoreJob {
         CdaeModel model = new ModelRepository(spark.sparkContext().hadoopConfiguration()).load(r.model());
         List<String> features = featureColumns(model, r.model());
         JobConfig job = ConfigSources.load(null, r.sets());
-        FeatureTable table = new InputReader(spark).read(r.input(), job, r.idColumn(), r.labelColumn(), features);
+        FeatureTable table = new InputReader(spark).read(r.input(), job, r.idColumn(), r.labelColumn(), features,
+                job.quarantineFor(r.output()));
         Dataset<Row> rows = r.idColumn() == null ? withRowId(table.rows()) : table.rows();
         CdaeSparkModel stage = new CdaeSparkModel(model).setFeaturesCol(FEATURES).setTopFeatures(r.topFeatures())
                 .setFeatureErrors(r.featureErrors()).setThreshold(r.threshold() == null ? Double.NaN : r.threshold());
@@ -101,7 +102,8 @@ public final class ScoreJob {
                 metrics = evaluate(written, r.labelColumn(), threshold, stage.cdaeModel());
                 writeReport(metrics, histogram(written, r.labelColumn()), reportDir);
             }
-            return new Outcome(n, flagged, threshold, metrics, r.output(), metrics == null ? null : reportDir);
+            return new Outcome(n, flagged, threshold, metrics, r.output(), metrics == null ? null : reportDir,
+                    table.badRows(), table.quarantine());
         } finally {
             scored.unpersist();
         }

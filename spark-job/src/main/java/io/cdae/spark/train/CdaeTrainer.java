@@ -72,7 +72,7 @@ public final class CdaeTrainer {
             CdaeModel start = resumed.map(m -> new CdaeModel(config, m.parameters(), normaliser, m.updaterState(),
                     m.iterations(), m.epochs(), metadata)).orElse(null);
             ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(config, job.dataType(),
-                    job.averagingFrequency(), job.partitions(), job.sparkStorageLevel());
+                    job.averagingFrequency(), job.partitions(), job.sparkStorageLevel(), job.divergenceRetries());
             long t0 = System.nanoTime();
             ParameterAveragingTrainer.Result result = trainer.train(JavaSparkContext.fromSparkContext(spark.sparkContext()),
                     train.map(normaliser::apply), start, (stats, model) -> {
@@ -83,7 +83,12 @@ public final class CdaeTrainer {
                             checkpoints.save(finish(model, normaliser, metadata));
                         }
                     });
-            CdaeModel model = finish(result.model(), normaliser, metadata);
+            Map<String, String> meta = new java.util.LinkedHashMap<>(metadata);
+            if (result.discardedRounds() > 0) {
+                meta.put("discarded-rounds", Integer.toString(result.discardedRounds()));
+                meta.put("final-learning-rate", Double.toString(result.learningRate()));
+            }
+            CdaeModel model = finish(result.model(), normaliser, meta);
             long heldOutRows = heldOut.count();
             JavaRDD<float[]> calibrationRows = heldOutRows > 0 ? heldOut : train;
             if (heldOutRows == 0) {

@@ -42,15 +42,16 @@ import java.util.TreeMap;
  * Corrupted data never leaves the executor that made it, and a retried task regenerates the same samples.
  */
 public final class ParameterAveragingTrainer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParameterAveragingTrainer.class);
 
     /** Called on the driver after every epoch with that epoch's stats and the model so far. */
     public interface EpochListener {
         void onEpoch(EpochStats stats, CdaeModel model);
     }
 
-    /** The outcome of a run: the final model, per-epoch stats and the rows each partition corrupted. */
+    /** The outcome of a run: the final model, per-epoch stats, the rows each partition corrupted, the final rate. */
     public record Result(CdaeModel model, List<EpochStats> epochs, Map<Integer, Long> corruptedRowsByPartition,
-                         long corruptedRowsInTasks) {
+                         long corruptedRowsInTasks, double learningRate, int discardedRounds) {
     }
 
     private final CdaeConfig config;
@@ -58,14 +59,22 @@ public final class ParameterAveragingTrainer {
     private final int averagingFrequency;
     private final int partitions;
     private final StorageLevel storageLevel;
+    private final int divergenceRetries;
 
     public ParameterAveragingTrainer(CdaeConfig config, DataType dataType, int averagingFrequency, int partitions,
                                      StorageLevel storageLevel) {
+        this(config, dataType, averagingFrequency, partitions, storageLevel, 3);
+    }
+
+    /** @param divergenceRetries halvings of the learning rate tried for a round that diverged before giving up */
+    public ParameterAveragingTrainer(CdaeConfig config, DataType dataType, int averagingFrequency, int partitions,
+                                     StorageLevel storageLevel, int divergenceRetries) {
         this.config = config;
         this.dataType = dataType;
         this.averagingFrequency = averagingFrequency;
         this.partitions = partitions;
         this.storageLevel = storageLevel;
+        this.divergenceRetries = divergenceRetries;
     }
 
     /**
@@ -94,7 +103,8 @@ public final class ParameterAveragingTrainer {
         CdaeModel current = start != null ? start : initial();
         TrainingState state = new TrainingState(current.parameters().toDoubleVector(),
                 current.updaterState() == null ? new double[0] : current.updaterState().toDoubleVector(),
-                current.iterations());
+                current.iterations(), config.learningRate());
+        int discarded = 0;
         LongAccumulator inTasks = sc.sc().longAccumulator("cdae.corrupted-rows");
         Map<Integer, Long> corrupted = new TreeMap<>();
         List<EpochStats> history = new ArrayList<>();
@@ -102,21 +112,42 @@ public final class ParameterAveragingTrainer {
             long t0 = System.nanoTime();
             LossTally tally = new LossTally();
             for (int round = 0; round < rounds; round++) {
-                RoundResult r = round(sc, blocks, state, epoch, round, inTasks);
-                if (r.contributors == 0) {
-                    continue;
+                for (int attempt = 0; ; attempt++) {
+                    RoundResult r = round(sc, blocks, state, epoch, round, inTasks);
+                    if (r.contributors == 0) {
+                        break;
+                    }
+                    TrainingState next = FaultInjection.afterRound(epoch, round, attempt,
+                            new TrainingState(RoundResult.mean(r.parameterSum, r.contributors),
+                                    RoundResult.mean(r.updaterSum, r.contributors), state.iteration() + r.maxSteps,
+                                    state.learningRate()));
+                    if (next.isFinite() && !r.tally.sawNonFinite()) {
+                        state = next;
+                        tally.merge(r.tally);
+                        r.corruptedRows.forEach((p, c) -> corrupted.merge(p, c, Long::sum));
+                        break;
+                    }
+                    discarded++;
+                    if (attempt >= divergenceRetries) {
+                        throw new TrainingDivergedException(String.format(java.util.Locale.ROOT,
+                                "training diverged in epoch %d, averaging round %d: the loss or the parameters are NaN or "
+                                        + "infinite even after %d halvings of the learning rate (now %g); the round was "
+                                        + "discarded and no model was written for this epoch. Lower learning-rate, or "
+                                        + "raise divergence-retries", epoch + 1, round + 1, attempt, state.learningRate()));
+                    }
+                    state = new TrainingState(state.parameters(), state.updaterState(), state.iteration(),
+                            state.learningRate() / 2);
+                    LOG.warn("epoch {} round {}: non-finite loss or parameters after averaging; round discarded, learning "
+                            + "rate halved to {} (retry {} of {})", epoch + 1, round + 1, state.learningRate(), attempt + 1,
+                            divergenceRetries);
                 }
-                state = new TrainingState(RoundResult.mean(r.parameterSum, r.contributors),
-                        RoundResult.mean(r.updaterSum, r.contributors), state.iteration() + r.maxSteps);
-                tally.merge(r.tally);
-                r.corruptedRows.forEach((p, c) -> corrupted.merge(p, c, Long::sum));
             }
             EpochStats stats = EpochStats.of(epoch, tally, config.contractiveWeight(), (System.nanoTime() - t0) / 1e9);
             history.add(stats);
             current = snapshot(state, epoch + 1, current);
             listener.onEpoch(stats, current);
         }
-        return new Result(current, history, corrupted, inTasks.value());
+        return new Result(current, history, corrupted, inTasks.value(), state.learningRate(), discarded);
     }
 
     private RoundResult round(JavaSparkContext sc, JavaRDD<PartitionBlock> blocks, TrainingState state, int epoch,
@@ -156,8 +187,9 @@ public final class ParameterAveragingTrainer {
             net.setEpochCount(epoch);
             LossTally tally = new LossTally();
             steps.run(net, block.matrix(type), epoch, partition, fromBatch, toBatch, tally);
+            INDArray updaterState = net.getUpdater().getStateViewArray();
             return RoundResult.of(net.params().toDoubleVector(),
-                    net.getUpdater().getStateViewArray().toDoubleVector(), tally, partition);
+                    updaterState == null ? new double[0] : updaterState.toDoubleVector(), tally, partition);
         } finally {
             WorkerNetworks.giveBack(cfg, type, net);
         }
@@ -166,12 +198,15 @@ public final class ParameterAveragingTrainer {
     private static void load(MultiLayerNetwork net, TrainingState state, DataType type) {
         net.setParams(Nd4j.createFromArray(state.parameters()).castTo(type).reshape(1, state.parameters().length));
         INDArray view = net.getUpdater().getStateViewArray();
-        if (state.updaterState().length == 0) {
+        if (view == null) {
+            // a stateless optimiser (plain SGD)
+        } else if (state.updaterState().length == 0) {
             view.assign(0.0);
         } else {
             view.assign(Nd4j.createFromArray(state.updaterState()).castTo(type).reshape(view.shape()));
         }
         net.setIterationCount(state.iteration());
+        net.setLearningRate(state.learningRate());
     }
 
     private CdaeModel initial() {

@@ -53,7 +53,8 @@ public final class TrainJob {
 
     public Outcome run(Request request) {
         JobConfig job = ConfigSources.load(request.configFile(), request.sets());
-        FeatureTable table = new InputReader(spark).read(request.input(), job, request.idColumn(), request.labelColumn());
+        FeatureTable table = new InputReader(spark).read(request.input(), job, request.idColumn(), request.labelColumn(),
+                null, job.quarantineFor(request.output()));
         CdaeConfig config = job.model(table.width());
         String checkpointDir = job.checkpointDir().isEmpty() ? request.output() + ".checkpoints" : job.checkpointDir();
         CheckpointStore checkpoints = new CheckpointStore(checkpointDir, spark.sparkContext().hadoopConfiguration());
@@ -112,6 +113,7 @@ public final class TrainJob {
         m.put("epochs", Integer.toString(config.epochs()));
         m.put("seed", Long.toString(config.seed()));
         m.put("feature-columns", String.join(",", table.featureColumns()));
+        m.put("bad-rows-dropped", Long.toString(table.badRows()));
         if (request.idColumn() != null) {
             m.put("id-column", request.idColumn());
         }

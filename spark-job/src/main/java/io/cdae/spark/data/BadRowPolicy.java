@@ -1,0 +1,138 @@
+package io.cdae.spark.data;
+
+import io.cdae.config.ConfigException;
+import io.cdae.spark.io.AtomicPaths;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * What to do with bad rows: {@code fail} (the default) stops before anything is written, naming the file,
+ * the line and the reason of the first bad row; {@code skip} drops them and counts them; {@code quarantine}
+ * drops them, counts them and writes each with its file and reason to a side directory (CSV).
+ */
+public final class BadRowPolicy {
+    private static final Logger LOG = LoggerFactory.getLogger(BadRowPolicy.class);
+    public static final String FAIL = "fail";
+    public static final String SKIP = "skip";
+    public static final String QUARANTINE = "quarantine";
+
+    /** The good rows and how many bad ones there were. */
+    public record Outcome(Dataset<Row> good, long badRows, String quarantine) {
+    }
+
+    private final String policy;
+    private final String quarantineDir;
+
+    public BadRowPolicy(String policy, String quarantineDir) {
+        String p = policy == null ? FAIL : policy.toLowerCase(Locale.ROOT);
+        if (!p.equals(FAIL) && !p.equals(SKIP) && !p.equals(QUARANTINE)) {
+            throw new ConfigException("bad-rows", policy, "one of fail, skip, quarantine");
+        }
+        this.policy = p;
+        this.quarantineDir = quarantineDir;
+    }
+
+    /** Applies the policy to validated rows (see {@link RowValidator}); the result has no internal columns. */
+    public Outcome apply(Dataset<Row> validated, Configuration hadoop) {
+        Dataset<Row> bad = validated.filter(col(RowValidator.REASON).isNotNull());
+        Dataset<Row> good = validated.filter(col(RowValidator.REASON).isNull())
+                .drop(RowValidator.REASON, RowValidator.SOURCE, RowValidator.RAW);
+        if (policy.equals(FAIL)) {
+            java.util.List<Row> first = bad.limit(1).collectAsList();
+            if (!first.isEmpty()) {
+                Row r = first.get(0);
+                String file = r.getAs(RowValidator.SOURCE);
+                String raw = r.getAs(RowValidator.RAW);
+                String where = file + lineOf(file, raw, r, hadoop);
+                throw new InputException("bad row in " + where + ": " + r.getAs(RowValidator.REASON)
+                        + " (--bad-rows skip or quarantine to drop such rows)");
+            }
+            return new Outcome(good, 0, null);
+        }
+        long n = bad.count();
+        if (n > 0 && policy.equals(QUARANTINE)) {
+            writeQuarantine(bad, hadoop);
+            LOG.warn("{} bad rows quarantined in {}", n, quarantineDir);
+        } else if (n > 0) {
+            LOG.warn("{} bad rows skipped", n);
+        }
+        return new Outcome(good, n, n > 0 && policy.equals(QUARANTINE) ? quarantineDir : null);
+    }
+
+    private void writeQuarantine(Dataset<Row> bad, Configuration hadoop) {
+        Path target = new Path(quarantineDir);
+        try {
+            FileSystem fs = target.getFileSystem(hadoop);
+            Path tmp = AtomicPaths.temporarySibling(fs.makeQualified(target));
+            bad.select(col(RowValidator.SOURCE).as("file"), col(RowValidator.REASON).as("reason"),
+                    col(RowValidator.RAW).as("record")).write().option("header", "true").csv(tmp.toString());
+            AtomicPaths.replace(fs, tmp, fs.makeQualified(target));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write quarantined rows to " + quarantineDir, e);
+        }
+    }
+
+    /** ", line N" for a raw CSV record found in its (possibly compressed) file; else the row's values. */
+    private static String lineOf(String file, String raw, Row r, Configuration hadoop) {
+        if (file == null || file.isEmpty()) {
+            return "";
+        }
+        if (raw == null) {
+            return "";
+        }
+        if (!file.toLowerCase(Locale.ROOT).contains(".csv")) {
+            return ", row '" + abbreviate(raw) + "'";
+        }
+        Path p = new Path(file);
+        try {
+            FileSystem fs = p.getFileSystem(hadoop);
+            CompressionCodec codec = new CompressionCodecFactory(hadoop).getCodec(p);
+            try (InputStream in = codec == null ? fs.open(p) : codec.createInputStream(fs.open(p));
+                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                long n = 0;
+                while ((line = reader.readLine()) != null) {
+                    n++;
+                    if (line.equals(raw) || fieldsOf(line).equals(raw)) {
+                        return ", line " + n;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot find the line of a bad row in {}: {}", file, e.getMessage());
+        }
+        return ", record '" + abbreviate(raw) + "'";
+    }
+
+    /** The line's CSV fields joined by commas (quotes removed), as RowValidator shows a row. */
+    private static String fieldsOf(String line) {
+        try (org.apache.commons.csv.CSVParser p = org.apache.commons.csv.CSVParser.parse(line,
+                org.apache.commons.csv.CSVFormat.DEFAULT)) {
+            java.util.List<org.apache.commons.csv.CSVRecord> records = p.getRecords();
+            return records.isEmpty() ? "" : String.join(",", records.get(0).toList());
+        } catch (IOException | RuntimeException e) {
+            return line;
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+}

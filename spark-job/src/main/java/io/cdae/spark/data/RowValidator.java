@@ -1,0 +1,122 @@
+package io.cdae.spark.data;
+
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Checks every row of an input and types its features: the output has the kept columns unchanged, every
+ * feature as double, and {@link #REASON} (null for a good row; else why the row is bad: wrong number of
+ * fields, a missing value, non-numeric text, NaN or infinity), {@link #SOURCE} (its file) and {@link #RAW}
+ * (its raw CSV line, when there is one).
+ */
+public final class RowValidator {
+    public static final String REASON = "_cdae_bad_reason";
+    public static final String SOURCE = "_cdae_source_file";
+    public static final String RAW = "_cdae_raw_record";
+    /** Spark's column of malformed CSV lines. */
+    public static final String CORRUPT = "_corrupt_record";
+
+    private RowValidator() {
+    }
+
+    /**
+     * @param df       the input, with {@link #SOURCE} and, for CSV, {@link #CORRUPT} columns
+     * @param features feature columns (any type: strings are parsed, numbers cast)
+     * @param keep     other columns to carry through (id, label), may be empty
+     */
+    public static Dataset<Row> validate(Dataset<Row> df, List<String> features, List<String> keep) {
+        StructType in = df.schema();
+        List<StructField> out = new ArrayList<>();
+        int[] keepIdx = new int[keep.size()];
+        for (int i = 0; i < keep.size(); i++) {
+            keepIdx[i] = in.fieldIndex(keep.get(i));
+            out.add(in.fields()[keepIdx[i]]);
+        }
+        int[] featIdx = new int[features.size()];
+        for (int i = 0; i < features.size(); i++) {
+            featIdx[i] = in.fieldIndex(features.get(i));
+            out.add(DataTypes.createStructField(features.get(i), DataTypes.DoubleType, true));
+        }
+        out.add(DataTypes.createStructField(REASON, DataTypes.StringType, true));
+        out.add(DataTypes.createStructField(SOURCE, DataTypes.StringType, true));
+        out.add(DataTypes.createStructField(RAW, DataTypes.StringType, true));
+        int sourceIdx = in.fieldIndex(SOURCE);
+        int corruptIdx = in.getFieldIndex(CORRUPT).isDefined() ? in.fieldIndex(CORRUPT) : -1;
+        int[] userIdx = java.util.stream.IntStream.range(0, in.size())
+                .filter(i -> i != sourceIdx && i != corruptIdx).toArray();
+        String[] names = features.toArray(new String[0]);
+        return df.mapPartitions((MapPartitionsFunction<Row, Row>) it -> new Iterator<Row>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                return check(it.next(), keepIdx, featIdx, names, sourceIdx, corruptIdx, userIdx);
+            }
+        }, Encoders.row(new StructType(out.toArray(new StructField[0]))));
+    }
+
+    static Row check(Row row, int[] keepIdx, int[] featIdx, String[] names, int sourceIdx, int corruptIdx,
+                     int[] userIdx) {
+        Object[] v = new Object[keepIdx.length + featIdx.length + 3];
+        int k = 0;
+        for (int i : keepIdx) {
+            v[k++] = row.get(i);
+        }
+        String reason = null;
+        String raw = corruptIdx >= 0 && !row.isNullAt(corruptIdx) ? row.getString(corruptIdx) : null;
+        if (raw != null) {
+            reason = "wrong number of fields (expected " + (row.length() - 2) + ")";
+        }
+        for (int j = 0; j < featIdx.length; j++) {
+            Object x = row.get(featIdx[j]);
+            Double d = null;
+            if (reason == null) {
+                if (x == null || (x instanceof String s && s.isBlank())) {
+                    reason = "missing value in column '" + names[j] + "'";
+                } else if (x instanceof Number n) {
+                    d = n.doubleValue();
+                } else {
+                    try {
+                        d = Double.parseDouble(x.toString().trim());
+                    } catch (NumberFormatException e) {
+                        reason = "non-numeric value '" + abbreviate(x.toString()) + "' in column '" + names[j] + "'";
+                    }
+                }
+                if (d != null && !Double.isFinite(d)) {
+                    reason = "non-finite value " + d + " in column '" + names[j] + "'";
+                    d = null;
+                }
+            }
+            v[k++] = d;
+        }
+        if (reason != null && raw == null) {
+            // the row's own values, comma-separated: enough to find its line again and to show it
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < userIdx.length; i++) {
+                b.append(i == 0 ? "" : ",").append(row.isNullAt(userIdx[i]) ? "" : row.get(userIdx[i]));
+            }
+            raw = b.toString();
+        }
+        v[k++] = reason;
+        v[k++] = row.isNullAt(sourceIdx) ? null : row.getString(sourceIdx);
+        v[k] = raw;
+        return RowFactory.create(v);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 37) + "..." : s;
+    }
+}
