@@ -30,7 +30,7 @@ public final class StandaloneCluster implements AutoCloseable {
     private final List<Process> workers = new ArrayList<>();
 
     public StandaloneCluster(Path dir, int workers, int workerMemoryMb) throws Exception {
-        this.dir = dir;
+        this.dir = Files.createDirectories(dir);
         this.home = dir.resolve("spark-home");
         run(dir.resolve("spark-home.log"), ROOT.resolve("submit-scripts/spark-home-from-maven").toString(), home.toString());
         this.port = freePort();
