@@ -54,5 +54,13 @@ class TrainJobTest {
         assertEquals(1, second.epochs().size(), "only the missing epoch is trained");
         assertEquals(loaded.parameters(), ModelStore.load(resumed).parameters());
         assertEquals(loaded.updaterState(), ModelStore.load(resumed).updaterState());
+
+        // a damaged newest checkpoint is skipped: resume would continue from the one before
+        Path newest = Path.of(resumed + ".checkpoints", "epoch-00002", "parameters.npy");
+        byte[] bytes = Files.readAllBytes(newest);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(newest, bytes);
+        CheckpointStore store = new CheckpointStore(resumed + ".checkpoints", spark.sparkContext().hadoopConfiguration());
+        assertEquals(1, store.latest().orElseThrow().epochs());
     }
 }
