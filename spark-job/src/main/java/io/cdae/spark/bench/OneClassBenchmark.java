@@ -28,7 +28,7 @@ import java.util.Map;
  * and mean, for the CDAE and for a plain autoencoder (lambda = 0, no corruption) and a denoising-only one
  * (lambda = 0) with the same architecture, optimiser and epochs.
  *
- * <pre>usage: OneClassBenchmark DATA_DIR [--epochs N] [--set key=value ...] [--output FILE.md]</pre>
+ * <pre>usage: OneClassBenchmark DATA_DIR [--epochs N] [--set key=value ...] [--only-cdae] [--output FILE.md]</pre>
  */
 public final class OneClassBenchmark {
     private OneClassBenchmark() {
@@ -38,11 +38,13 @@ public final class OneClassBenchmark {
         String dir = args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
         List<String> sets = new ArrayList<>();
         String output = null;
+        boolean onlyCdae = false;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--epochs" -> sets.add("epochs=" + args[++i]);
                 case "--set" -> sets.add(args[++i]);
                 case "--output" -> output = args[++i];
+                case "--only-cdae" -> onlyCdae = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -56,8 +58,10 @@ public final class OneClassBenchmark {
         CdaeConfig cdae = ConfigSources.load(null, sets).model(784);
         Map<String, CdaeConfig> variants = new LinkedHashMap<>();
         variants.put("CDAE", cdae);
-        variants.put("denoising AE (lambda=0)", with(cdae, 0.0, cdae.corruption(), cdae.corruptionLevel()));
-        variants.put("plain AE (lambda=0, no corruption)", with(cdae, 0.0, CorruptionType.NONE, 0.0));
+        if (!onlyCdae) {
+            variants.put("denoising AE (lambda=0)", with(cdae, 0.0, cdae.corruption(), cdae.corruptionLevel()));
+            variants.put("plain AE (lambda=0, no corruption)", with(cdae, 0.0, CorruptionType.NONE, 0.0));
+        }
 
         Map<String, double[]> auc = new LinkedHashMap<>();
         long t0 = System.nanoTime();
