@@ -7,6 +7,15 @@ final class Commands {
     private Commands() {
     }
 
+    /** The --set pairs plus bad-rows=POLICY when --bad-rows was given. */
+    static java.util.List<String> withBadRows(java.util.List<String> sets, String badRows) {
+        java.util.List<String> all = new java.util.ArrayList<>(sets);
+        if (badRows != null) {
+            all.add("bad-rows=" + badRows);
+        }
+        return all;
+    }
+
     static int execute(Object command, String name, String... args) {
         CommandLine cli = new CommandLine(command);
         cli.setExitCodeExceptionMapper(t -> ExitCodes.RUNTIME);

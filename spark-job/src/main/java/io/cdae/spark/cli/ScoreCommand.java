@@ -52,10 +52,7 @@ public final class ScoreCommand implements Callable<Integer> {
         }
         SparkSession spark = SparkSession.builder().appName("cdae-score").getOrCreate();
         try {
-            List<String> all = new ArrayList<>(sets);
-            if (badRows != null) {
-                all.add("bad-rows=" + badRows);
-            }
+            List<String> all = Commands.withBadRows(sets, badRows);
             ScoreJob.Outcome o = new ScoreJob(spark).run(new ScoreJob.Request(model, input, output,
                     format.toLowerCase(Locale.ROOT), idColumn, labelColumn, threshold, topFeatures, featureErrors, all,
                     reportDir));

@@ -41,10 +41,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         SparkSession spark = SparkSession.builder().appName("cdae-train").getOrCreate();
         try {
-            List<String> all = new ArrayList<>(sets);
-            if (badRows != null) {
-                all.add("bad-rows=" + badRows);
-            }
+            List<String> all = Commands.withBadRows(sets, badRows);
             TrainJob.Outcome o = new TrainJob(spark).run(new TrainJob.Request(input, output, config, all, idColumn,
                     labelColumn, resume));
             var last = o.epochs().isEmpty() ? null : o.epochs().get(o.epochs().size() - 1);

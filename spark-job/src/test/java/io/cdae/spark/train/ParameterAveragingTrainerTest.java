@@ -46,7 +46,8 @@ class ParameterAveragingTrainerTest {
         JobConfig testCfg = ConfigSources.load(null, List.of("exclude-columns=class", "where=split = 'test'"));
         FeatureTable test = reader.read(path, testCfg, null, "label");
         List<float[]> testRows = test.features().collect();
-        double[] labels = test.rows().select("label").collectAsList().stream().mapToDouble(r -> r.getInt(0)).toArray();
+        double[] labels = test.rows().select("label").collectAsList().stream()
+                .mapToDouble(r -> Double.parseDouble(r.get(0).toString())).toArray();
         return new Data(new ArrayList<>(rows), n, Nd4j.create(testRows.toArray(new float[0][])), labels);
     }
 
