@@ -112,6 +112,10 @@ class CdaeSparkModelTest {
             assertEquals(t.contractive().getDouble(0), r.getDouble(r.fieldIndex("contractive_score")),
                     1e-6 * t.contractive().getDouble(0));
         }
-        assertTrue(model.transform(assembler.transform(test)).filter(col("is_anomaly")).count() >= 0);
+        Dataset<Row> all = model.transform(assembler.transform(test));
+        assertEquals(all.filter(col("anomaly_score").gt(model.effectiveThreshold())).count(),
+                all.filter(col("is_anomaly")).count(), "is_anomaly is anomaly_score > threshold");
+        // an explicit threshold below every score flags every row
+        assertEquals(60, model.setThreshold(-1.0).transform(assembler.transform(test)).filter(col("is_anomaly")).count());
     }
 }
