@@ -61,10 +61,6 @@ public final class StandaloneCluster implements AutoCloseable {
         return "spark://127.0.0.1:" + port;
     }
 
-    public Path sparkHome() {
-        return home;
-    }
-
     /** Environment for the cdae-* scripts to submit to this cluster through SPARK_HOME/bin/spark-submit. */
     public Map<String, String> submitEnvironment() {
         return Map.of("SPARK_HOME", home.toString(), "SPARK_LOCAL_IP", "127.0.0.1",

@@ -113,11 +113,6 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
         return CdaeConfigJson.fromTree(tree);
     }
 
-    /** The configured number of epochs. */
-    public int epochs() {
-        return model(1).epochs();
-    }
-
     private static String get(Map<String, String> values, String key) {
         String v = values.get(key);
         if (v == null) {

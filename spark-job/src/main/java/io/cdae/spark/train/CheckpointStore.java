@@ -41,10 +41,6 @@ public final class CheckpointStore {
         this.repository = new ModelRepository(hadoop);
     }
 
-    public String directory() {
-        return dir;
-    }
-
     public void save(CdaeModel model) {
         repository.save(model, new Path(dir, String.format("epoch-%05d", model.epochs())).toString(), Map.of());
         List<Path> all = list();
