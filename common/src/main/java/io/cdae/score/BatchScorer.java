@@ -17,6 +17,10 @@ public final class BatchScorer {
     private final CdaeModel model;
     private final AnomalyScore score;
     private final double threshold;
+    private final CdaeObjective objective;
+    private final io.cdae.model.CdaeParameters views;
+    private final float[] offset;
+    private final float[] scale;
 
     /** Scores of one row. {@code featureErrors} and {@code topFeatures} are null unless requested. */
     public record RowScore(double reconstruction, double contractive, double anomalyScore, boolean anomaly,
@@ -27,6 +31,15 @@ public final class BatchScorer {
         this.model = model;
         this.score = score;
         this.threshold = threshold;
+        this.objective = new CdaeObjective(model.config());
+        this.views = model.views();
+        int d = model.config().inputWidth();
+        this.offset = new float[d];
+        this.scale = new float[d];
+        for (int j = 0; j < d; j++) {
+            offset[j] = (float) model.normaliser().offset()[j];
+            scale[j] = (float) model.normaliser().scale()[j];
+        }
     }
 
     /**
@@ -53,14 +66,42 @@ public final class BatchScorer {
 
     /** Scores the rows ([n][d] raw values); {@code topK} > 0 also returns per-feature errors and the top k. */
     public RowScore[] score(float[][] rows, int topK, boolean featureErrors) {
-        INDArray x = Nd4j.create(rows).castTo(model.parameters().dataType());
-        CdaeObjective.RowTerms t = model.score(x);
+        int d = model.config().inputWidth();
+        float[] flat = new float[rows.length * d];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != d) {
+                throw new IllegalArgumentException("expected " + d + " features, found " + rows[i].length);
+            }
+            System.arraycopy(rows[i], 0, flat, i * d, d);
+        }
+        return score(flat, rows.length, topK, featureErrors);
+    }
+
+    /**
+     * Scores {@code n} rows given as one row-major array of raw values ({@code n * d}, overwritten with the
+     * normalised values): one copy into ND4J per minibatch, the normalisation done in the same loop.
+     */
+    public RowScore[] score(float[] raw, int n, int topK, boolean featureErrors) {
+        int d = model.config().inputWidth();
+        if (raw.length < n * d) {
+            throw new IllegalArgumentException("expected " + n + " x " + d + " values, found " + raw.length);
+        }
+        for (int i = 0; i < n; i++) {
+            int base = i * d;
+            for (int j = 0; j < d; j++) {
+                // the same float operations as Normaliser.apply on an INDArray: identical values
+                raw[base + j] = (raw[base + j] - offset[j]) / scale[j];
+            }
+        }
+        INDArray x = Nd4j.create(raw.length == n * d ? raw : Arrays.copyOf(raw, n * d), new long[] {n, d}, 'c')
+                .castTo(model.parameters().dataType());
+        CdaeObjective.RowTerms t = objective.rowTerms(views, x, model.config().seed());
         double[] rec = t.reconstruction().castTo(DataType.DOUBLE).toDoubleVector();
         double[] con = t.contractive().castTo(DataType.DOUBLE).toDoubleVector();
         double[][] errors = topK > 0 || featureErrors ? t.featureErrors().castTo(DataType.DOUBLE).toDoubleMatrix() : null;
         double lambda = model.config().contractiveWeight();
-        RowScore[] out = new RowScore[rows.length];
-        for (int i = 0; i < rows.length; i++) {
+        RowScore[] out = new RowScore[n];
+        for (int i = 0; i < n; i++) {
             double s = score.combine(rec[i], con[i], lambda);
             out[i] = new RowScore(rec[i], con[i], s, s > threshold, featureErrors ? errors[i] : null,
                     topK > 0 ? top(errors[i], topK) : null);

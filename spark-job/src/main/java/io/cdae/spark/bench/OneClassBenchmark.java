@@ -4,6 +4,8 @@ import io.cdae.config.CdaeConfig;
 import io.cdae.config.CorruptionType;
 import io.cdae.io.CdaeModel;
 import io.cdae.io.Normaliser;
+import io.cdae.model.CdaeObjective;
+import io.cdae.score.AnomalyScore;
 import io.cdae.score.RocAuc;
 import io.cdae.spark.config.ConfigSources;
 import io.cdae.spark.data.IdxReader;
@@ -28,7 +30,8 @@ import java.util.Map;
  * and mean, for the CDAE and for a plain autoencoder (lambda = 0, no corruption) and a denoising-only one
  * (lambda = 0) with the same architecture, optimiser and epochs.
  *
- * <pre>usage: OneClassBenchmark DATA_DIR [--epochs N] [--set key=value ...] [--only-cdae] [--output FILE.md]</pre>
+ * <pre>usage: OneClassBenchmark DATA_DIR [--epochs N] [--set key=value ...] [--only-cdae] [--classes 0,6]
+ *        [--normalisation min-max|standard] [--score reconstruction|contractive|total] [--output FILE.md]</pre>
  */
 public final class OneClassBenchmark {
     private OneClassBenchmark() {
@@ -39,12 +42,18 @@ public final class OneClassBenchmark {
         List<String> sets = new ArrayList<>();
         String output = null;
         boolean onlyCdae = false;
+        String normalisation = Normaliser.MIN_MAX;
+        AnomalyScore scoreKind = AnomalyScore.RECONSTRUCTION;
+        int[] classes = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--epochs" -> sets.add("epochs=" + args[++i]);
                 case "--set" -> sets.add(args[++i]);
                 case "--output" -> output = args[++i];
                 case "--only-cdae" -> onlyCdae = true;
+                case "--normalisation" -> normalisation = args[++i];
+                case "--score" -> scoreKind = AnomalyScore.parse(args[++i]);
+                case "--classes" -> classes = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -66,37 +75,52 @@ public final class OneClassBenchmark {
         Map<String, double[]> auc = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         for (Map.Entry<String, CdaeConfig> v : variants.entrySet()) {
-            double[] perClass = new double[10];
-            for (int k = 0; k < 10; k++) {
+            double[] perClass = new double[classes.length];
+            for (int c = 0; c < classes.length; c++) {
+                int k = classes[c];
                 INDArray train = matrix(trainImages, trainLabels, k);
-                Normaliser n = Normaliser.fromStatistics(Normaliser.MIN_MAX, new double[784], filled(255.0), null, null);
+                Normaliser n = Normaliser.MIN_MAX.equals(normalisation)
+                        ? Normaliser.fromStatistics(Normaliser.MIN_MAX, new double[784], filled(255.0), null, null)
+                        : Normaliser.fit(normalisation, train);
                 SingleProcessTrainer.Result r = new SingleProcessTrainer(v.getValue(), DataType.FLOAT).train(n.apply(train));
                 CdaeModel model = CdaeModel.of(r.network(), v.getValue(), n, Map.of());
-                double[] scores = model.score(test).reconstruction().castTo(DataType.DOUBLE).toDoubleVector();
+                CdaeObjective.RowTerms terms = model.score(test);
+                double[] rec = terms.reconstruction().castTo(DataType.DOUBLE).toDoubleVector();
+                double[] jac = terms.contractive().castTo(DataType.DOUBLE).toDoubleVector();
                 double[] labels = new double[testLabels.length];
                 for (int i = 0; i < labels.length; i++) {
                     labels[i] = testLabels[i] == k ? 0 : 1;
                 }
-                perClass[k] = RocAuc.rocAuc(labels, scores);
-                System.out.printf(Locale.ROOT, "%s class %d: ROC-AUC %.4f (%.0f s elapsed)%n", v.getKey(), k, perClass[k],
-                        (System.nanoTime() - t0) / 1e9);
+                Map<AnomalyScore, Double> byScore = new java.util.EnumMap<>(AnomalyScore.class);
+                for (AnomalyScore s : AnomalyScore.values()) {
+                    double[] scores = new double[rec.length];
+                    for (int i = 0; i < scores.length; i++) {
+                        scores[i] = s.combine(rec[i], jac[i], v.getValue().contractiveWeight());
+                    }
+                    byScore.put(s, RocAuc.rocAuc(labels, scores));
+                }
+                perClass[c] = byScore.get(scoreKind);
+                System.out.printf(Locale.ROOT, "%s class %d: ROC-AUC %.4f (reconstruction %.4f, contractive %.4f, total %.4f; %.0f s elapsed)%n",
+                        v.getKey(), k, perClass[c], byScore.get(AnomalyScore.RECONSTRUCTION), byScore.get(AnomalyScore.CONTRACTIVE),
+                        byScore.get(AnomalyScore.TOTAL), (System.nanoTime() - t0) / 1e9);
             }
             auc.put(v.getKey(), perClass);
         }
-        String table = table(auc, cdae);
+        String table = table(auc, cdae, classes, normalisation, scoreKind);
         System.out.println(table);
         if (output != null) {
             Files.writeString(java.nio.file.Path.of(output), table);
         }
     }
 
-    private static String table(Map<String, double[]> auc, CdaeConfig c) {
+    private static String table(Map<String, double[]> auc, CdaeConfig c, int[] classes, String normalisation,
+                                AnomalyScore score) {
         StringBuilder b = new StringBuilder("| model | ");
-        for (int k = 0; k < 10; k++) {
+        for (int k : classes) {
             b.append(k).append(" | ");
         }
         b.append("mean |\n|---|");
-        b.append("---|".repeat(11)).append('\n');
+        b.append("---|".repeat(classes.length + 1)).append('\n');
         for (Map.Entry<String, double[]> e : auc.entrySet()) {
             b.append("| ").append(e.getKey()).append(" | ");
             double sum = 0;
@@ -104,8 +128,9 @@ public final class OneClassBenchmark {
                 b.append(String.format(Locale.ROOT, "%.3f | ", a));
                 sum += a;
             }
-            b.append(String.format(Locale.ROOT, "**%.3f** |%n", sum / 10));
+            b.append(String.format(Locale.ROOT, "**%.3f** |%n", sum / classes.length));
         }
+        b.append("\nnormalisation: ").append(normalisation).append(", anomaly score: ").append(score.key());
         b.append("\nconfig: ").append(io.cdae.config.CdaeConfigJson.toJson(c).replaceAll("\\s+", " ")).append('\n');
         return b.toString();
     }

@@ -58,11 +58,7 @@ public final class BadRowPolicy {
             java.util.List<Row> first = bad.limit(1).collectAsList();
             if (!first.isEmpty()) {
                 Row r = first.get(0);
-                String file = r.getAs(RowValidator.SOURCE);
-                String raw = r.getAs(RowValidator.RAW);
-                String where = file + lineOf(file, raw, r, hadoop);
-                throw new InputException("bad row in " + where + ": " + r.getAs(RowValidator.REASON)
-                        + " (--bad-rows skip or quarantine to drop such rows)");
+                throw badRow(r.getAs(RowValidator.SOURCE), r.getAs(RowValidator.RAW), r.getAs(RowValidator.REASON), hadoop);
             }
             return new Outcome(good, 0, null);
         }
@@ -74,6 +70,26 @@ public final class BadRowPolicy {
             LOG.warn("{} bad rows skipped", n);
         }
         return new Outcome(good, n, n > 0 && policy.equals(QUARANTINE) ? quarantineDir : null);
+    }
+
+    /** The policy's name: fail, skip or quarantine. */
+    public String policy() {
+        return policy;
+    }
+
+    /** The error for a bad row: its file, its line (looked up in a CSV file) and why it is bad. */
+    public static InputException badRow(String file, String raw, String reason, Configuration hadoop) {
+        String where = file + lineOf(file, raw, hadoop);
+        return new InputException("bad row in " + where + ": " + reason
+                + " (--bad-rows skip or quarantine to drop such rows)");
+    }
+
+    /**
+     * Writes the bad rows of {@code validated} (see {@link RowValidator}) to the quarantine directory,
+     * atomically; for a job that found bad rows in its own pass and now writes them aside.
+     */
+    public void quarantine(Dataset<Row> validated, Configuration hadoop) {
+        writeQuarantine(validated.filter(col(RowValidator.REASON).isNotNull()), hadoop);
     }
 
     private void writeQuarantine(Dataset<Row> bad, Configuration hadoop) {
@@ -90,7 +106,7 @@ public final class BadRowPolicy {
     }
 
     /** ", line N" for a raw CSV record found in its (possibly compressed) file; else the row's values. */
-    private static String lineOf(String file, String raw, Row r, Configuration hadoop) {
+    private static String lineOf(String file, String raw, Configuration hadoop) {
         if (file == null || file.isEmpty()) {
             return "";
         }

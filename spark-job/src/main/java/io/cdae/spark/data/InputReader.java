@@ -46,6 +46,28 @@ public final class InputReader {
      */
     public FeatureTable read(String path, JobConfig config, String idColumn, String labelColumn, List<String> required,
                              String quarantineDir) {
+        RawInput raw = open(path, config, idColumn, labelColumn, required);
+        Dataset<Row> validated = RowValidator.validate(raw.rows(), raw.features(), raw.keep());
+        BadRowPolicy.Outcome checked = new BadRowPolicy(config.badRows(), quarantineDir)
+                .apply(validated, spark.sparkContext().hadoopConfiguration());
+        return new FeatureTable(checked.good(), raw.features(), idColumn, labelColumn, path, checked.badRows(),
+                checked.quarantine());
+    }
+
+    /**
+     * The input before its rows are checked: the rows of {@code path} selected by {@code where} (all columns
+     * as read, plus {@link RowValidator#SOURCE} and, for CSV, {@link RowValidator#CORRUPT}), the feature
+     * columns and the columns to carry through (id, label).
+     */
+    public record RawInput(Dataset<Row> rows, List<String> features, List<String> keep, String path) {
+    }
+
+    /**
+     * Reads and filters the input and resolves its feature columns; every check that needs no pass over the
+     * rows is done here. With {@code required} (a model's feature columns) an input that lacks one of them is
+     * an input error naming them.
+     */
+    public RawInput open(String path, JobConfig config, String idColumn, String labelColumn, List<String> required) {
         String format = resolveFormat(path, config.inputFormat());
         Dataset<Row> df = switch (format) {
             case "csv" -> csv(path);
@@ -87,11 +109,7 @@ public final class InputReader {
         if (labelColumn != null && !labelColumn.equals(idColumn)) {
             keep.add(labelColumn);
         }
-        Dataset<Row> validated = RowValidator.validate(df, features, keep);
-        BadRowPolicy.Outcome checked = new BadRowPolicy(config.badRows(), quarantineDir)
-                .apply(validated, spark.sparkContext().hadoopConfiguration());
-        return new FeatureTable(checked.good(), features, idColumn, labelColumn, path, checked.badRows(),
-                checked.quarantine());
+        return new RawInput(df, features, List.copyOf(keep), path);
     }
 
     /** CSV with a header, every column read as text (rows are typed and checked by RowValidator). */

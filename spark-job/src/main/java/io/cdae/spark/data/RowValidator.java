@@ -78,27 +78,14 @@ public final class RowValidator {
         String reason = null;
         String raw = corruptIdx >= 0 && !row.isNullAt(corruptIdx) ? row.getString(corruptIdx) : null;
         if (raw != null) {
-            reason = "wrong number of fields (expected " + (row.length() - 2) + ")";
+            reason = wrongFieldCount(row.length() - 2);
         }
+        double[] value = new double[1];
         for (int j = 0; j < featIdx.length; j++) {
-            Object x = row.get(featIdx[j]);
             Double d = null;
             if (reason == null) {
-                if (x == null || (x instanceof String s && s.isBlank())) {
-                    reason = "missing value in column '" + names[j] + "'";
-                } else if (x instanceof Number n) {
-                    d = n.doubleValue();
-                } else {
-                    try {
-                        d = Double.parseDouble(x.toString().trim());
-                    } catch (NumberFormatException e) {
-                        reason = "non-numeric value '" + abbreviate(x.toString()) + "' in column '" + names[j] + "'";
-                    }
-                }
-                if (d != null && !Double.isFinite(d)) {
-                    reason = "non-finite value " + d + " in column '" + names[j] + "'";
-                    d = null;
-                }
+                reason = featureValue(row.get(featIdx[j]), names[j], value);
+                d = reason == null ? value[0] : null;
             }
             v[k++] = d;
         }
@@ -114,6 +101,40 @@ public final class RowValidator {
         v[k++] = row.isNullAt(sourceIdx) ? null : row.getString(sourceIdx);
         v[k] = raw;
         return RowFactory.create(v);
+    }
+
+    /**
+     * Checks one feature value (null, a number, or text holding a number): null when it is good (its value
+     * then in {@code out[0]}), else why it is bad.
+     */
+    public static String featureValue(Object x, String column, double[] out) {
+        double d;
+        if (x == null || (x instanceof String s && s.isBlank())) {
+            return "missing value in column '" + column + "'";
+        } else if (x instanceof Number n) {
+            d = n.doubleValue();
+        } else {
+            try {
+                d = Double.parseDouble(x.toString().trim());
+            } catch (NumberFormatException e) {
+                return "non-numeric value '" + abbreviate(x.toString()) + "' in column '" + column + "'";
+            }
+        }
+        return finite(d, column, out);
+    }
+
+    /** Null when {@code d} is finite (stored in {@code out[0]}), else the reason. */
+    public static String finite(double d, String column, double[] out) {
+        if (!Double.isFinite(d)) {
+            return "non-finite value " + d + " in column '" + column + "'";
+        }
+        out[0] = d;
+        return null;
+    }
+
+    /** Why a CSV record with the wrong number of fields is bad. */
+    public static String wrongFieldCount(int expected) {
+        return "wrong number of fields (expected " + expected + ")";
     }
 
     private static String abbreviate(String s) {

@@ -3,6 +3,9 @@ package io.cdae.spark.ml;
 import io.cdae.io.CdaeModel;
 import io.cdae.score.BatchScorer;
 import io.cdae.spark.io.ModelRepository;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -155,19 +158,32 @@ public class CdaeSparkModel extends Model<CdaeSparkModel> implements MLWritable 
         StructType out = transformSchema(dataset.schema());
         int index = dataset.schema().fieldIndex($(featuresCol));
         int width = model.config().inputWidth();
+        String[] names = featureNames();
+        JavaRDD<Row> scored = score(dataset.toDF().javaRDD(), p -> ScoringIterator.vectorColumn(index, width, names));
+        return dataset.sparkSession().createDataFrame(scored, out);
+    }
+
+    /**
+     * Scores rows of any type with this model's settings (threshold, top features, feature errors, minibatch
+     * size), the model broadcast once: the engine of {@link #transform}, open to jobs that take their rows
+     * apart themselves. {@code extractors} makes each partition's extractor from the partition index; each
+     * output row is what the extractor keeps, then the score columns.
+     */
+    public <T> JavaRDD<Row> score(JavaRDD<T> rows, Function<Integer, ScoringIterator.Extractor<T>> extractors) {
+        int width = model.config().inputWidth();
         int batch = (Integer) $(batchSize);
         int k = (Integer) $(topFeatures);
         boolean errors = (Boolean) $(featureErrors);
         double t = effectiveThreshold();
         String[] names = featureNames();
-        Broadcast<ModelPayload> bc = dataset.sparkSession().sparkContext()
-                .broadcast(new ModelPayload(model), scala.reflect.ClassTag$.MODULE$.apply(ModelPayload.class));
-        return dataset.toDF().mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) it -> {
+        Broadcast<ModelPayload> bc = JavaSparkContext.fromSparkContext(rows.context())
+                .broadcast(new ModelPayload(model));
+        return rows.mapPartitionsWithIndex((p, it) -> {
             io.cdae.spark.train.GpuAffinity.bindToTaskGpu();
             CdaeModel m = bc.value().model();
             BatchScorer scorer = new BatchScorer(m, BatchScorer.calibrated(m, t).anomalyScore(), t);
-            return new ScoringIterator(it, scorer, index, width, batch, k, errors, names);
-        }, Encoders.row(out));
+            return new ScoringIterator<>(it, scorer, extractors.call(p), width, batch, k, errors, names);
+        }, false);
     }
 
     @Override

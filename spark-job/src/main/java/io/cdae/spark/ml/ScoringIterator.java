@@ -6,62 +6,77 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * Scores a partition's rows in minibatches of {@code batch} rows: only one minibatch is held at a time, so
- * executor memory stays flat however large the partition. Each output row is the input row plus the score
- * columns of {@link ScoreColumns}.
+ * Scores a partition's rows in minibatches of {@code batch} rows: only one minibatch is held at a time (one
+ * primitive buffer of features, reused), so executor memory stays flat however large the partition. Each
+ * output row is the values an {@link Extractor} keeps from the input row, then the score columns of
+ * {@link ScoreColumns}.
+ *
+ * @param <T> the input row type
  */
-final class ScoringIterator implements Iterator<Row> {
-    private final Iterator<Row> input;
+public final class ScoringIterator<T> implements Iterator<Row> {
+
+    /** Takes one input row apart: its features into the buffer, and the values to put before the scores. */
+    public interface Extractor<T> {
+        /**
+         * Writes the row's {@code width} features at {@code buffer[offset...]} and returns the values that
+         * lead its output row, or null to drop the row (a bad row the extractor has recorded).
+         */
+        Object[] extract(T row, float[] buffer, int offset);
+
+        /** True once no further row should be read (e.g. a bad row under the fail policy). */
+        default boolean stopped() {
+            return false;
+        }
+    }
+
+    private final Iterator<T> input;
     private final BatchScorer scorer;
-    private final int featuresIndex;
+    private final Extractor<T> extractor;
     private final int width;
-    private final int batch;
     private final int topK;
     private final boolean featureErrors;
     private final String[] featureNames;
-    private final List<Row> out = new ArrayList<>();
+    private final float[] buffer;
+    private final Object[][] prefixes;
+    private BatchScorer.RowScore[] scores;
+    private int size;
     private int next;
 
-    ScoringIterator(Iterator<Row> input, BatchScorer scorer, int featuresIndex, int width, int batch, int topK,
-                    boolean featureErrors, String[] featureNames) {
+    public ScoringIterator(Iterator<T> input, BatchScorer scorer, Extractor<T> extractor, int width, int batch, int topK,
+                           boolean featureErrors, String[] featureNames) {
         this.input = input;
         this.scorer = scorer;
-        this.featuresIndex = featuresIndex;
+        this.extractor = extractor;
         this.width = width;
-        this.batch = batch;
         this.topK = topK;
         this.featureErrors = featureErrors;
         this.featureNames = featureNames;
+        this.buffer = new float[batch * width];
+        this.prefixes = new Object[batch][];
     }
 
     @Override
     public boolean hasNext() {
-        if (next < out.size()) {
+        if (next < size) {
             return true;
         }
-        out.clear();
+        size = 0;
         next = 0;
-        List<Row> rows = new ArrayList<>(batch);
-        while (input.hasNext() && rows.size() < batch) {
-            rows.add(input.next());
+        while (size < prefixes.length && !extractor.stopped() && input.hasNext()) {
+            Object[] prefix = extractor.extract(input.next(), buffer, size * width);
+            if (prefix != null) {
+                prefixes[size++] = prefix;
+            }
         }
-        if (rows.isEmpty()) {
+        if (size == 0) {
             return false;
         }
-        float[][] x = new float[rows.size()][];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = features(rows.get(i));
-        }
-        BatchScorer.RowScore[] scores = scorer.score(x, topK, featureErrors);
-        for (int i = 0; i < x.length; i++) {
-            out.add(append(rows.get(i), scores[i]));
-        }
+        scores = scorer.score(size == prefixes.length ? buffer : java.util.Arrays.copyOf(buffer, size * width), size,
+                topK, featureErrors);
         return true;
     }
 
@@ -70,47 +85,53 @@ final class ScoringIterator implements Iterator<Row> {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        return out.get(next++);
+        Object[] prefix = prefixes[next];
+        prefixes[next] = null;
+        return append(prefix, scores[next++]);
     }
 
-    private float[] features(Row row) {
-        Object v = row.get(featuresIndex);
-        if (!(v instanceof Vector vector)) {
-            throw new InputException("row " + row + " has no feature vector (null features?)");
-        }
-        if (vector.size() != width) {
-            throw new InputException("expected " + width + " features (the model's input width), found " + vector.size());
-        }
-        double[] d = vector.toArray();
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            if (!Double.isFinite(d[i])) {
-                throw new InputException("non-finite value " + d[i] + " in feature " + featureNames[i]);
-            }
-            f[i] = (float) d[i];
-        }
-        return f;
-    }
-
-    private Row append(Row row, BatchScorer.RowScore s) {
-        List<Object> values = new ArrayList<>(row.size() + 6);
-        for (int i = 0; i < row.size(); i++) {
-            values.add(row.get(i));
-        }
-        values.add(s.reconstruction());
-        values.add(s.contractive());
-        values.add(s.anomalyScore());
-        values.add(s.anomaly());
+    private Row append(Object[] prefix, BatchScorer.RowScore s) {
+        Object[] values = java.util.Arrays.copyOf(prefix, prefix.length + 4 + (featureErrors ? 1 : 0) + (topK > 0 ? 1 : 0));
+        int k = prefix.length;
+        values[k++] = s.reconstruction();
+        values[k++] = s.contractive();
+        values[k++] = s.anomalyScore();
+        values[k++] = s.anomaly();
         if (featureErrors) {
-            values.add(s.featureErrors());
+            values[k++] = s.featureErrors();
         }
         if (topK > 0) {
             String[] names = new String[s.topFeatures().length];
             for (int i = 0; i < names.length; i++) {
                 names[i] = featureNames[s.topFeatures()[i]];
             }
-            values.add(names);
+            values[k] = names;
         }
-        return RowFactory.create(values.toArray());
+        return RowFactory.create(values);
+    }
+
+    /** The extractor of {@link CdaeSparkModel#transform}: features from a vector column, every input value kept. */
+    static Extractor<Row> vectorColumn(int featuresIndex, int width, String[] featureNames) {
+        return (row, buffer, offset) -> {
+            Object v = row.get(featuresIndex);
+            if (!(v instanceof Vector vector)) {
+                throw new InputException("row " + row + " has no feature vector (null features?)");
+            }
+            if (vector.size() != width) {
+                throw new InputException("expected " + width + " features (the model's input width), found " + vector.size());
+            }
+            for (int i = 0; i < width; i++) {
+                double d = vector.apply(i);
+                if (!Double.isFinite(d)) {
+                    throw new InputException("non-finite value " + d + " in feature " + featureNames[i]);
+                }
+                buffer[offset + i] = (float) d;
+            }
+            Object[] values = new Object[row.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = row.get(i);
+            }
+            return values;
+        };
     }
 }

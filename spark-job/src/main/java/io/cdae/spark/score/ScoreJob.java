@@ -5,7 +5,6 @@ import io.cdae.io.CdaeModel;
 import io.cdae.io.ModelFormatException;
 import io.cdae.spark.config.ConfigSources;
 import io.cdae.spark.config.JobConfig;
-import io.cdae.spark.data.FeatureTable;
 import io.cdae.spark.data.InputException;
 import io.cdae.spark.data.InputReader;
 import io.cdae.spark.io.AtomicPaths;
@@ -15,17 +14,23 @@ import io.cdae.spark.ml.ScoreColumns;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Tuple2;
+import org.apache.hadoop.conf.Configuration;
+import io.cdae.spark.data.BadRowPolicy;
+import io.cdae.spark.data.RowValidator;
+import java.util.Comparator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +42,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -48,7 +54,7 @@ import static org.apache.spark.sql.functions.when;
 public final class ScoreJob {
     /** Name of the row id column added when the input has no id column. */
     public static final String ROW_ID = "row_id";
-    private static final String FEATURES = "__cdae_features";
+    private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
     private static final int BINS = 40;
 
     /** The command line. {@code threshold} null = the calibrated one; {@code reportDir} null = OUTPUT-report. */
@@ -72,41 +78,121 @@ public final class ScoreJob {
         if (!r.format().equals("parquet") && !r.format().equals("csv")) {
             throw new io.cdae.config.ConfigException("--format", r.format(), "parquet or csv");
         }
-        CdaeModel model = new ModelRepository(spark.sparkContext().hadoopConfiguration()).load(r.model());
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        CdaeModel model = new ModelRepository(hadoop).load(r.model());
         List<String> features = featureColumns(model, r.model());
         JobConfig job = ConfigSources.load(null, r.sets());
-        FeatureTable table = new InputReader(spark).read(r.input(), job, r.idColumn(), r.labelColumn(), features,
-                job.quarantineFor(r.output()));
-        Dataset<Row> rows = r.idColumn() == null ? withRowId(table.rows()) : table.rows();
-        CdaeSparkModel stage = new CdaeSparkModel(model).setFeaturesCol(FEATURES).setTopFeatures(r.topFeatures())
+        BadRowPolicy policy = new BadRowPolicy(job.badRows(), job.quarantineFor(r.output()));
+        InputReader.RawInput in = new InputReader(spark).open(r.input(), job, r.idColumn(), r.labelColumn(), features);
+        CdaeSparkModel stage = new CdaeSparkModel(model).setTopFeatures(r.topFeatures())
                 .setFeatureErrors(r.featureErrors()).setThreshold(r.threshold() == null ? Double.NaN : r.threshold());
         double threshold = stage.effectiveThreshold();
-        Dataset<Row> assembled = new VectorAssembler().setInputCols(features.toArray(new String[0]))
-                .setOutputCol(FEATURES).setHandleInvalid("error").transform(rows);
-        List<Column> out = new ArrayList<>();
-        out.add(col("`" + (r.idColumn() == null ? ROW_ID : r.idColumn()) + "`"));
-        if (r.labelColumn() != null) {
-            out.add(col("`" + r.labelColumn() + "`"));
-        }
-        ScoreColumns.names(r.featureErrors(), r.topFeatures() > 0).forEach(c -> out.add(col(c)));
-        Dataset<Row> scored = stage.transform(assembled).select(out.toArray(new Column[0]))
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            write(scored, r.output(), r.format());
-            Dataset<Row> written = scored;
-            long n = written.count();
-            long flagged = written.filter(col(ScoreColumns.IS_ANOMALY)).count();
-            String reportDir = r.reportDir() != null ? r.reportDir() : r.output() + "-report";
-            ScoreMetrics metrics = null;
-            if (r.labelColumn() != null) {
-                metrics = evaluate(written, r.labelColumn(), threshold, stage.cdaeModel());
-                writeReport(metrics, histogram(written, r.labelColumn()), reportDir);
+
+        // one pass over the input: check, score and write each row; bad rows are counted on the way
+        Dataset<Row> input = projected(in, r.input());
+        JavaRDD<InternalRow> rows = input.queryExecution().toRdd().toJavaRDD();
+        long[] offsets = r.idColumn() == null ? rowIdOffsets(input, rows.getNumPartitions()) : null;
+        LongAccumulator good = spark.sparkContext().longAccumulator("cdae.rows");
+        LongAccumulator bad = spark.sparkContext().longAccumulator("cdae.bad-rows");
+        CollectionAccumulator<ColumnExtractor.BadRow> firstBad = spark.sparkContext().collectionAccumulator("cdae.first-bad-row");
+        ColumnExtractor.Plan plan = ColumnExtractor.Plan.of(input.schema(), in.keep(), features, offsets,
+                policy.policy().equals(BadRowPolicy.FAIL), good, bad, firstBad);
+        StructType schema = outputSchema(input.schema(), in.keep(), r.idColumn() == null, r.featureErrors(), r.topFeatures() > 0);
+        Dataset<Row> scored = spark.createDataFrame(stage.score(rows, p -> new ColumnExtractor(plan, p)), schema);
+        String[] quarantine = new String[1];
+        write(scored, r.output(), r.format(), () -> {
+            if (bad.value() == 0) {
+                return;
             }
-            return new Outcome(n, flagged, threshold, metrics, r.output(), metrics == null ? null : reportDir,
-                    table.badRows(), table.quarantine());
-        } finally {
-            scored.unpersist();
+            if (policy.policy().equals(BadRowPolicy.FAIL)) {
+                ColumnExtractor.BadRow b = firstBad.value().stream()
+                        .min(Comparator.comparingInt(ColumnExtractor.BadRow::partition)
+                                .thenComparingLong(ColumnExtractor.BadRow::position)).orElseThrow();
+                throw BadRowPolicy.badRow(b.file(), b.raw(), b.reason(), hadoop);
+            }
+            if (policy.policy().equals(BadRowPolicy.QUARANTINE)) {
+                policy.quarantine(RowValidator.validate(in.rows(), features, in.keep()), hadoop);
+                quarantine[0] = job.quarantineFor(r.output());
+                LOG.warn("{} bad rows quarantined in {}", bad.value(), quarantine[0]);
+            } else {
+                LOG.warn("{} bad rows skipped", bad.value());
+            }
+        });
+
+        // the written scores are small (a few columns): everything after the write reads them back
+        Dataset<Row> written = readBack(r.output(), r.format(), r.labelColumn());
+        long flagged = written.filter(col(ScoreColumns.IS_ANOMALY)).count();
+        String reportDir = r.reportDir() != null ? r.reportDir() : r.output() + "-report";
+        ScoreMetrics metrics = null;
+        if (r.labelColumn() != null) {
+            metrics = evaluate(written, r.labelColumn(), threshold, stage.cdaeModel());
+            writeReport(metrics, histogram(written, r.labelColumn()), reportDir);
         }
+        return new Outcome(good.value(), flagged, threshold, metrics, r.output(), metrics == null ? null : reportDir,
+                bad.value(), quarantine[0]);
+    }
+
+    /** The columns the pass reads: all of a CSV file's (its lines are checked whole), else only those it uses. */
+    private static Dataset<Row> projected(InputReader.RawInput in, String path) {
+        if (Arrays.asList(in.rows().columns()).contains(RowValidator.CORRUPT)) {
+            return in.rows();
+        }
+        List<Column> cols = new ArrayList<>();
+        for (String c : in.keep()) {
+            cols.add(col("`" + c + "`"));
+        }
+        for (String c : in.features()) {
+            if (!in.keep().contains(c)) {
+                cols.add(col("`" + c + "`"));
+            }
+        }
+        cols.add(col(RowValidator.SOURCE));
+        return in.rows().select(cols.toArray(new Column[0]));
+    }
+
+    /**
+     * Where each partition's rows start in the input, so that {@code row_id} is a row's position in the input
+     * (file order, then row order) without numbering the scored rows: a count per partition that reads no
+     * column (Parquet answers it from its footers). The input's partitions are the same in both passes.
+     */
+    private static long[] rowIdOffsets(Dataset<Row> input, int partitions) {
+        long[] counts = new long[partitions];
+        for (Row g : input.select(spark_partition_id().as("p")).groupBy("p").count().collectAsList()) {
+            int p = g.getInt(0);
+            if (p >= partitions) {
+                throw new IllegalStateException("partition " + p + " of the row count is not one of the input's " + partitions);
+            }
+            counts[p] = g.getLong(1);
+        }
+        long[] offsets = new long[partitions];
+        for (int p = 1; p < partitions; p++) {
+            offsets[p] = offsets[p - 1] + counts[p - 1];
+        }
+        return offsets;
+    }
+
+    private static StructType outputSchema(StructType input, List<String> keep, boolean rowId, boolean featureErrors,
+                                           boolean topFeatures) {
+        StructType s = new StructType();
+        if (rowId) {
+            s = s.add(DataTypes.createStructField(ROW_ID, DataTypes.LongType, false));
+        }
+        for (String c : keep) {
+            s = s.add(input.apply(c));
+        }
+        return ScoreColumns.append(s, featureErrors, topFeatures);
+    }
+
+    /** The id, label, score and flag columns of the written scores, typed. */
+    private Dataset<Row> readBack(String output, String format, String label) {
+        List<Column> cols = new ArrayList<>();
+        cols.add(col(ScoreColumns.ANOMALY_SCORE).cast("double").as(ScoreColumns.ANOMALY_SCORE));
+        cols.add(col(ScoreColumns.IS_ANOMALY).cast("boolean").as(ScoreColumns.IS_ANOMALY));
+        if (label != null) {
+            cols.add(col("`" + label + "`"));
+        }
+        Dataset<Row> df = format.equals("csv") ? spark.read().option("header", "true").csv(output) : spark.read().parquet(output);
+        return df.select(cols.toArray(new Column[0]));
     }
 
     private static List<String> featureColumns(CdaeModel model, String path) {
@@ -122,25 +208,12 @@ public final class ScoreJob {
         return list;
     }
 
-    /** Appends a stable row id: the row's position in the input (file order, then row order). */
-    private Dataset<Row> withRowId(Dataset<Row> df) {
-        if (Arrays.asList(df.columns()).contains(ROW_ID)) {
-            return df;
-        }
-        StructType schema = df.schema().add(DataTypes.createStructField(ROW_ID, DataTypes.LongType, false));
-        JavaRDD<Row> rdd = df.javaRDD().zipWithIndex().map((Tuple2<Row, Long> t) -> {
-            Object[] v = new Object[t._1().size() + 1];
-            for (int i = 0; i < t._1().size(); i++) {
-                v[i] = t._1().get(i);
-            }
-            v[v.length - 1] = t._2();
-            return RowFactory.create(v);
-        });
-        return spark.createDataFrame(rdd, schema);
-    }
-
-    /** Writes the scores to a hidden temporary sibling, then renames it to {@code output}. */
-    private void write(Dataset<Row> scored, String output, String format) {
+    /**
+     * Writes the scores to a hidden temporary sibling, runs {@code beforeCommit} (which may still refuse
+     * them), then renames the sibling to {@code output}; on any failure the sibling is deleted and a previous
+     * output stays as it was.
+     */
+    private void write(Dataset<Row> scored, String output, String format, Runnable beforeCommit) {
         Path target = new Path(output);
         try {
             FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -157,6 +230,7 @@ public final class ScoreJob {
                 } else {
                     scored.write().parquet(tmp.toString());
                 }
+                beforeCommit.run();
                 AtomicPaths.replace(fs, tmp, fs.makeQualified(target));
             } catch (RuntimeException | IOException e) {
                 fs.delete(tmp, true);

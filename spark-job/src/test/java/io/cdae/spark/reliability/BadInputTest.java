@@ -6,6 +6,8 @@ import io.cdae.spark.SparkTestSession;
 import io.cdae.spark.data.InputException;
 import io.cdae.spark.score.ScoreJob;
 import io.cdae.spark.train.TrainJob;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -169,6 +171,73 @@ class BadInputTest {
     private void score(Path model, Path input, Path out) {
         new ScoreJob(spark).run(new ScoreJob.Request(model.toString(), input.toString(), out.toString(), "parquet", "id",
                 null, null, 0, false, List.of(), null));
+    }
+
+    @Test
+    void scoringChecksEveryRowInItsOnePassAndKeepsThePreviousOutputOnFailure() throws IOException {
+        Path model = tmp.resolve("model");
+        train(csv("train.csv", goodRows(100)), model);
+        Path out = tmp.resolve("scores");
+        scoreWith(model, csv("good.csv", goodRows(30)), out, null);
+        assertEquals(30, spark.read().parquet(out.toString()).count());
+
+        List<String> lines = goodRows(50);
+        lines.set(7, "r6,0,0.1,nope,0.3,0.4");
+        lines.set(31, "r30,0,0.1,0.2");
+        lines.set(40, "r39,0,0.1,0.2,Infinity,0.4");
+        Path input = csv("bad.csv", lines);
+        // fail (the default): the first bad row by file and line, the previous scores untouched
+        InputException e = assertThrows(InputException.class, () -> scoreWith(model, input, out, null));
+        assertTrue(e.getMessage().contains("bad.csv, line 8") && e.getMessage().contains("non-numeric value 'nope'"),
+                e.getMessage());
+        assertEquals(30, spark.read().parquet(out.toString()).count());
+        try (var files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".tmp-")));
+        }
+        // skip: the good rows scored, the bad ones counted
+        ScoreJob.Outcome skipped = scoreWith(model, input, tmp.resolve("s-skip"), "bad-rows=skip");
+        assertEquals(47, skipped.rows());
+        assertEquals(3, skipped.badRows());
+        assertEquals(47, spark.read().parquet(tmp.resolve("s-skip").toString()).count());
+        // quarantine: and written aside with their reasons
+        ScoreJob.Outcome q = scoreWith(model, input, tmp.resolve("s-q"), "bad-rows=quarantine");
+        assertEquals(3, q.badRows());
+        String bad = spark.read().option("header", "true").csv(q.quarantine()).collectAsList().toString();
+        assertTrue(bad.contains("nope") && bad.contains("wrong number of fields") && bad.contains("non-finite"), bad);
+    }
+
+    @Test
+    void withoutAnIdColumnRowIdIsThePositionInTheInput() throws IOException {
+        Path model = tmp.resolve("model");
+        train(csv("train.csv", goodRows(100)), model);
+        // three files over several partitions; row_id counts rows in file order, then row order
+        Path dir = Files.createDirectories(tmp.resolve("many"));
+        List<String> all = goodRows(90);
+        for (int f = 0; f < 3; f++) {
+            List<String> part = new ArrayList<>(List.of(all.get(0)));
+            part.addAll(all.subList(1 + 30 * f, 31 + 30 * f));
+            Files.write(dir.resolve("part-" + f + ".csv"), part);
+        }
+        Path out = tmp.resolve("ids");
+        new ScoreJob(spark).run(new ScoreJob.Request(model.toString(), dir.toString(), out.toString(), "parquet", null,
+                null, null, 0, false, List.of("feature-columns=f1,f2,f3,f4"), null));
+        Dataset<Row> scored = spark.read().parquet(out.toString());
+        assertEquals("row_id", scored.columns()[0]);
+        List<Row> ids = scored.select("row_id").orderBy("row_id").collectAsList();
+        assertEquals(90, ids.size());
+        for (int i = 0; i < 90; i++) {
+            assertEquals(i, ids.get(i).getLong(0));
+        }
+        // the same ids on a second run
+        Path again = tmp.resolve("ids2");
+        new ScoreJob(spark).run(new ScoreJob.Request(model.toString(), dir.toString(), again.toString(), "parquet", null,
+                null, null, 0, false, List.of("feature-columns=f1,f2,f3,f4"), null));
+        assertEquals(0, scored.except(spark.read().parquet(again.toString())).count());
+    }
+
+    private ScoreJob.Outcome scoreWith(Path model, Path input, Path out, String set) {
+        return new ScoreJob(spark).run(new ScoreJob.Request(model.toString(), input.toString(), out.toString(), "parquet",
+                "id", null, 1.0, 0, false, set == null ? List.of() : List.of(set), null));
     }
 
     @Test
