@@ -14,48 +14,73 @@ def median(r):
     return statistics.median(raw), len(raw)
 
 
-gemm = None
+gemm = {}
 steps = {}
-scoring = {}
+kernel = {}
 for r in results:
     name = r["benchmark"].rsplit(".", 2)[-2]
     p = r.get("params", {})
+    t = int(p.get("threads", 0))
     m, n = median(r)
     if name == "GemmBenchmark":
         size = int(p["n"])
-        gemm = (2 * size ** 3 * m / 1e9, n, size)
+        gemm[t] = (2 * size ** 3 * m / 1e9, n, size)
     elif name == "TrainingStepBenchmark":
-        steps[(int(p["hidden"]), int(p["batch"]))] = (m, n)
+        steps[(t, int(p["hidden"]), int(p["batch"]))] = (m, n)
     elif name == "ScoringBenchmark":
-        scoring[int(p["hidden"])] = (m * 1024, n)
+        kernel[(t, int(p["hidden"]))] = (m * 1024, n)
 
 torch = {}
 for line in open(torch_file):
-    m = re.match(r"torch hidden=(\d+) batch=(\d+) samples_per_s=(\d+)", line)
+    m = re.match(r"torch threads=(\d+) hidden=(\d+) batch=(\d+) samples_per_s=(\d+)", line)
     if m:
-        torch[(int(m.group(1)), int(m.group(2)))] = float(m.group(3))
+        torch[(int(m.group(1)), int(m.group(2)), int(m.group(3)))] = float(m.group(4))
 
-print(f"GEMM ({gemm[2]}x{gemm[2]} float, ND4J): **{gemm[0]:.1f} GFLOP/s** (median of {gemm[1]} iterations)\n")
-print("| model | batch | samples/s (project) | step GFLOP/s | fraction of GEMM | samples/s (PyTorch peer) | project / peer |")
-print("|---|---|---|---|---|---|---|")
-for (h, b), (m, n) in sorted(steps.items()):
+for t, (g, n, size) in sorted(gemm.items()):
+    print(f"GEMM ({size}x{size} float, ND4J, {t} thread{'s' if t > 1 else ''}): **{g:.1f} GFLOP/s** "
+          f"(median of {n} iterations)  ")
+print()
+print("| threads | model | batch | samples/s (project) | step GFLOP/s | fraction of GEMM | samples/s (PyTorch peer) "
+      "| project / peer |")
+print("|---|---|---|---|---|---|---|---|")
+for (t, h, b), (m, n) in sorted(steps.items()):
     samples = m * b
     flops = 10.0 * b * 784 * h * m / 1e9
-    peer = torch.get((h, b))
+    peer = torch.get((t, h, b))
+    g = gemm.get(t, (float("nan"),))[0]
+    peer_s = f"{peer:.0f}" if peer else "n/a"
     ratio = f"{samples / peer:.2f}" if peer else "n/a"
-    print(f"| 784-{h}-784 | {b} | {samples:.0f} | {flops:.1f} | {flops / gemm[0]:.0%} | {peer:.0f} | {ratio} |"
-          if peer else f"| 784-{h}-784 | {b} | {samples:.0f} | {flops:.1f} | {flops / gemm[0]:.0%} | n/a | n/a |")
+    print(f"| {t} | 784-{h}-784 | {b} | {samples:.0f} | {flops:.1f} | {flops / g:.0%} | {peer_s} | {ratio} |")
+print()
+print("Best of each side over thread counts:\n")
+print("| model | batch | project best (threads) | peer best (threads) | ratio |")
+print("|---|---|---|---|---|")
+for h, b in sorted({(h, b) for (_, h, b) in steps}):
+    mine = max(((m * b, t) for (t, hh, bb), (m, n) in steps.items() if (hh, bb) == (h, b)))
+    theirs = [(s, t) for (t, hh, bb), s in torch.items() if (hh, bb) == (h, b)]
+    if theirs:
+        best = max(theirs)
+        print(f"| 784-{h}-784 | {b} | {mine[0]:.0f} ({mine[1]}) | {best[0]:.0f} ({best[1]}) | {mine[0] / best[0]:.2f} |")
 print()
 for line in open(spark_file):
-    m = re.search(r"single_samples_per_s=(\d+) spark_local2_samples_per_s=(\d+) ratio=([0-9.]+)", line)
+    m = re.search(r"single_samples_per_s=(\d+) spark_local2_samples_per_s=(\d+) ratio=([0-9.]+)"
+                  r"(?: single_1thread=(\d+) single_2threads=(\d+))?", line)
     if m:
-        print(f"Spark local[2] parameter averaging (784-64-784, batch 128, 2 partitions, averaging every 5 minibatches): "
-              f"**{m.group(2)} samples/s** vs single-process trainer **{m.group(1)} samples/s** (ratio {m.group(3)}).\n")
+        extra = f" (single process with 1 thread: {m.group(4)}, with 2: {m.group(5)})" if m.group(4) else ""
+        print(f"Spark local[2] parameter averaging (784-64-784, batch 128, 2 partitions, averaging every 5 minibatches, "
+              f"one ND4J thread per task): **{m.group(2)} samples/s** vs the single-process trainer at its best "
+              f"**{m.group(1)} samples/s**{extra}: ratio {m.group(3)}.\n")
 print("| scoring | rows/s | peak RSS (MiB) |")
 print("|---|---|---|")
-for h, (rows_s, n) in sorted(scoring.items()):
-    print(f"| kernel, 784-{h}-784, minibatch 1024 (JMH) | {rows_s:.0f} | - |")
+for (t, h), (rows_s, n) in sorted(kernel.items()):
+    print(f"| kernel, 784-{h}-784, minibatch 1024, {t} thread{'s' if t > 1 else ''} (JMH) | {rows_s:.0f} | - |")
+runs = []
 for line in open(scoring_file):
     m = re.match(r"scoring rows=(\d+) seconds=([0-9.]+) rows_per_s=(\d+) peak_rss_mib=(\d+)", line)
     if m:
-        print(f"| job, local[2], {int(m.group(1)):,} rows (Parquet in, Parquet out) | {m.group(3)} | {m.group(4)} |")
+        runs.append((int(m.group(1)), float(m.group(2))))
+        print(f"| job, local[2], {int(m.group(1)):,} rows (Parquet in, Parquet out, 768 MiB heap) | {m.group(3)} "
+              f"| {m.group(4)} |")
+if len(runs) == 2 and runs[1][1] > runs[0][1]:
+    marginal = (runs[1][0] - runs[0][0]) / (runs[1][1] - runs[0][1])
+    print(f"| job, local[2], marginal rate between the two runs (rows added / seconds added) | {marginal:.0f} | - |")

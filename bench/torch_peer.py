@@ -3,8 +3,9 @@
 
 Same model and step as TrainingStepBenchmark: 784 -> h -> 784, one sigmoid layer, tied weights, sigmoid output,
 per-record squared error averaged over the batch, closed-form contractive term sum_j (h_j(1-h_j))^2 sum_i W_ij^2
-with lambda = 0.1, masking noise 0.2 drawn per step, Adam(1e-3), float32, the same thread count.
-Prints one line per configuration: "torch hidden=H batch=B samples_per_s=S" (median of 5 runs).
+with lambda = 0.1, masking noise 0.2 drawn per step, Adam(1e-3), float32, the same thread counts as the project's
+benchmark (1 and 2 by default, or the counts given as arguments).
+Prints one line per configuration: "torch threads=T hidden=H batch=B samples_per_s=S" (median of 5 runs).
 """
 import statistics
 import sys
@@ -12,8 +13,7 @@ import time
 
 import torch
 
-THREADS = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-torch.set_num_threads(THREADS)
+THREADS = [int(t) for t in sys.argv[1:]] or [1, 2]
 torch.manual_seed(42)
 
 
@@ -48,7 +48,9 @@ def run(hidden, batch, steps):
     return statistics.median(rates)
 
 
-for hidden in (64, 256):
-    for batch in (128, 512):
-        print(f"torch hidden={hidden} batch={batch} samples_per_s={run(hidden, batch, 200 if batch == 128 else 60):.0f}",
-              flush=True)
+for threads in THREADS:
+    torch.set_num_threads(threads)
+    for hidden in (64, 256):
+        for batch in (128, 512):
+            rate = run(hidden, batch, 200 if batch == 128 else 60)
+            print(f"torch threads={threads} hidden={hidden} batch={batch} samples_per_s={rate:.0f}", flush=True)

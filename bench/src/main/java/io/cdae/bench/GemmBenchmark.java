@@ -1,5 +1,6 @@
 package io.cdae.bench;
 
+import io.cdae.backend.Nd4jThreads;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,6 +27,9 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
 public class GemmBenchmark {
+    /** ND4J threads (native ops and BLAS); the PyTorch peer runs at the same counts. */
+    @Param({"1", "2"})
+    public int threads;
     @Param({"2048"})
     public int n;
 
@@ -35,6 +39,7 @@ public class GemmBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        Nd4jThreads.set(threads);
         a = Nd4j.rand(DataType.FLOAT, n, n);
         b = Nd4j.rand(DataType.FLOAT, n, n);
         c = Nd4j.create(DataType.FLOAT, n, n);

@@ -1,5 +1,6 @@
 package io.cdae.bench;
 
+import io.cdae.backend.Nd4jThreads;
 import io.cdae.config.CdaeConfig;
 import io.cdae.io.CdaeModel;
 import io.cdae.io.Normaliser;
@@ -31,6 +32,9 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
 public class ScoringBenchmark {
+    /** ND4J threads (native ops and BLAS); the PyTorch peer runs at the same counts. */
+    @Param({"1", "2"})
+    public int threads;
     public static final int ROWS = 1024;
     @Param({"64", "256"})
     public int hidden;
@@ -40,6 +44,7 @@ public class ScoringBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        Nd4jThreads.set(threads);
         CdaeConfig config = BenchData.config(hidden, 128);
         CdaeModel model = CdaeModel.of(CdaeNetwork.create(config, DataType.FLOAT), config, Normaliser.identity(784),
                 Map.of());

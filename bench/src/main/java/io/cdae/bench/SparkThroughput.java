@@ -37,7 +37,15 @@ public final class SparkThroughput {
                 epochs, base.seed());
         INDArray data = BenchData.rows(rows, 3);
 
-        double single = median(new SingleProcessTrainer(config, DataType.FLOAT).train(data).epochs());
+        // the single process at its best thread count on this machine (one or two ND4J threads)
+        double[] singleAt = new double[3];
+        for (int t = 1; t <= 2; t++) {
+            io.cdae.backend.Nd4jThreads.set(t);
+            singleAt[t] = median(new SingleProcessTrainer(config, DataType.FLOAT).train(data).epochs());
+        }
+        double single = Math.max(singleAt[1], singleAt[2]);
+        // each Spark task then sets one thread (spark.task.cpus = 1), as on a cluster
+        io.cdae.backend.Nd4jThreads.set(1);
 
         SparkSession spark = SparkSession.builder().master("local[2]").appName("cdae-bench")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
@@ -50,7 +58,8 @@ public final class SparkThroughput {
                 .train(sc, sc.parallelize(list, 2), null, (s, m) -> { }).epochs());
         spark.stop();
         System.out.printf(Locale.ROOT, "spark-throughput hidden=%d batch=%d rows=%d single_samples_per_s=%.0f "
-                + "spark_local2_samples_per_s=%.0f ratio=%.3f%n", hidden, batch, rows, single, distributed, distributed / single);
+                + "spark_local2_samples_per_s=%.0f ratio=%.3f single_1thread=%.0f single_2threads=%.0f%n", hidden, batch, rows, single,
+                distributed, distributed / single, singleAt[1], singleAt[2]);
     }
 
     private static double median(List<EpochStats> epochs) {

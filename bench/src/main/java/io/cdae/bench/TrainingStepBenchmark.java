@@ -1,5 +1,6 @@
 package io.cdae.bench;
 
+import io.cdae.backend.Nd4jThreads;
 import io.cdae.config.CdaeConfig;
 import io.cdae.corruption.Corruption;
 import io.cdae.model.CdaeNetwork;
@@ -34,6 +35,9 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
 public class TrainingStepBenchmark {
+    /** ND4J threads (native ops and BLAS); the PyTorch peer runs at the same counts. */
+    @Param({"1", "2"})
+    public int threads;
     @Param({"64", "256"})
     public int hidden;
     @Param({"128", "512"})
@@ -46,6 +50,7 @@ public class TrainingStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        Nd4jThreads.set(threads);
         CdaeConfig config = BenchData.config(hidden, batch);
         net = CdaeNetwork.create(config, DataType.FLOAT);
         corruption = Corruption.of(config);

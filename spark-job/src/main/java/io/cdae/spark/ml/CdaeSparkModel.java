@@ -179,7 +179,7 @@ public class CdaeSparkModel extends Model<CdaeSparkModel> implements MLWritable 
         Broadcast<ModelPayload> bc = JavaSparkContext.fromSparkContext(rows.context())
                 .broadcast(new ModelPayload(model));
         return rows.mapPartitionsWithIndex((p, it) -> {
-            io.cdae.spark.train.GpuAffinity.bindToTaskGpu();
+            io.cdae.spark.train.TaskResources.apply();
             CdaeModel m = bc.value().model();
             BatchScorer scorer = new BatchScorer(m, BatchScorer.calibrated(m, t).anomalyScore(), t);
             return new ScoringIterator<>(it, scorer, extractors.call(p), width, batch, k, errors, names);

@@ -33,38 +33,41 @@ public final class DistributedScores {
 
     public static JavaRDD<Double> scores(SparkSession spark, ModelPayload payload, AnomalyScore score, JavaRDD<float[]> rows) {
         Broadcast<ModelPayload> bc = spark.sparkContext().broadcast(payload, scala.reflect.ClassTag$.MODULE$.apply(ModelPayload.class));
-        return rows.mapPartitions(it -> new Iterator<Double>() {
-            private final BatchScorer scorer = new BatchScorer(bc.value().model(), score, Double.POSITIVE_INFINITY);
-            private final List<Double> buffer = new ArrayList<>();
-            private int next;
+        return rows.mapPartitions(it -> {
+            io.cdae.spark.train.TaskResources.apply();
+            return new Iterator<Double>() {
+                private final BatchScorer scorer = new BatchScorer(bc.value().model(), score, Double.POSITIVE_INFINITY);
+                private final List<Double> buffer = new ArrayList<>();
+                private int next;
 
-            @Override
-            public boolean hasNext() {
-                if (next < buffer.size()) {
+                @Override
+                public boolean hasNext() {
+                    if (next < buffer.size()) {
+                        return true;
+                    }
+                    buffer.clear();
+                    next = 0;
+                    List<float[]> batch = new ArrayList<>(BATCH);
+                    while (it.hasNext() && batch.size() < BATCH) {
+                        batch.add(it.next());
+                    }
+                    if (batch.isEmpty()) {
+                        return false;
+                    }
+                    for (BatchScorer.RowScore s : scorer.score(batch.toArray(new float[0][]), 0, false)) {
+                        buffer.add(s.anomalyScore());
+                    }
                     return true;
                 }
-                buffer.clear();
-                next = 0;
-                List<float[]> batch = new ArrayList<>(BATCH);
-                while (it.hasNext() && batch.size() < BATCH) {
-                    batch.add(it.next());
-                }
-                if (batch.isEmpty()) {
-                    return false;
-                }
-                for (BatchScorer.RowScore s : scorer.score(batch.toArray(new float[0][]), 0, false)) {
-                    buffer.add(s.anomalyScore());
-                }
-                return true;
-            }
 
-            @Override
-            public Double next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
+                @Override
+                public Double next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    return buffer.get(next++);
                 }
-                return buffer.get(next++);
-            }
+            };
         });
     }
 

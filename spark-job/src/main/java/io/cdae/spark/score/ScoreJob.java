@@ -42,7 +42,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -153,20 +152,29 @@ public final class ScoreJob {
     /**
      * Where each partition's rows start in the input, so that {@code row_id} is a row's position in the input
      * (file order, then row order) without numbering the scored rows: a count per partition that reads no
-     * column (Parquet answers it from its footers). The input's partitions are the same in both passes.
+     * column (Parquet reads no values for it). The input's partitions are the same in both passes: Spark
+     * splits files by their sizes, not by the columns read.
      */
     private static long[] rowIdOffsets(Dataset<Row> input, int partitions) {
-        long[] counts = new long[partitions];
-        for (Row g : input.select(spark_partition_id().as("p")).groupBy("p").count().collectAsList()) {
-            int p = g.getInt(0);
-            if (p >= partitions) {
-                throw new IllegalStateException("partition " + p + " of the row count is not one of the input's " + partitions);
+        JavaRDD<InternalRow> none = input.select(new Column[0]).queryExecution().toRdd().toJavaRDD();
+        if (none.getNumPartitions() != partitions) {
+            throw new IllegalStateException("the row count has " + none.getNumPartitions() + " partitions, the input "
+                    + partitions);
+        }
+        List<long[]> counts = none.mapPartitionsWithIndex((p, it) -> {
+            long n = 0;
+            for (; it.hasNext(); it.next()) {
+                n++;
             }
-            counts[p] = g.getLong(1);
+            return java.util.List.of(new long[] {p, n}).iterator();
+        }, true).collect();
+        long[] perPartition = new long[partitions];
+        for (long[] c : counts) {
+            perPartition[(int) c[0]] = c[1];
         }
         long[] offsets = new long[partitions];
         for (int p = 1; p < partitions; p++) {
-            offsets[p] = offsets[p - 1] + counts[p - 1];
+            offsets[p] = offsets[p - 1] + perPartition[p - 1];
         }
         return offsets;
     }

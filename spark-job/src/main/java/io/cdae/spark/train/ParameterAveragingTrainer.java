@@ -180,7 +180,7 @@ public final class ParameterAveragingTrainer {
         if (fromBatch >= steps.batchesFor(block.rows())) {
             return null;
         }
-        GpuAffinity.bindToTaskGpu();
+        TaskResources.apply();
         MultiLayerNetwork net = WorkerNetworks.borrow(cfg, type);
         try {
             load(net, state, type);

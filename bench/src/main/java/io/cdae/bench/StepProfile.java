@@ -1,0 +1,93 @@
+package io.cdae.bench;
+
+import io.cdae.config.CdaeConfig;
+import io.cdae.corruption.Corruption;
+import io.cdae.model.CdaeNetwork;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import io.cdae.model.CdaeObjective;
+import io.cdae.model.CdaeParameters;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where a training step's time goes, for profiling (docs/BENCHMARKS.md): runs the JMH training step in a
+ * plain loop for SECONDS (for a sampling profiler such as JFR to attach), then times its parts on their own:
+ * the corruption, the objective with and without its gradient, the step's five GEMMs alone, and single
+ * element-wise ops, so that the difference between the full step and its GEMMs can be attributed.
+ * Usage: StepProfile HIDDEN BATCH SECONDS
+ */
+public final class StepProfile {
+    private StepProfile() {
+    }
+
+    public static void main(String[] args) {
+        int hidden = Integer.parseInt(args[0]);
+        int batch = Integer.parseInt(args[1]);
+        double seconds = Double.parseDouble(args[2]);
+        if (System.getProperty("threads") != null) {
+            int t = Integer.getInteger("threads");
+            Nd4j.getEnvironment().setMaxThreads(t);
+            Nd4j.getEnvironment().setMaxMasterThreads(t);
+            Nd4j.factory().blas().setMaxThreads(t);
+        }
+        CdaeConfig config = BenchData.config(hidden, batch);
+        MultiLayerNetwork net = CdaeNetwork.create(config, DataType.FLOAT);
+        Corruption corruption = Corruption.of(config);
+        INDArray clean = BenchData.rows(batch, 7);
+        long step = 0;
+        for (; step < 200; step++) {
+            net.fit(new DataSet(corruption.apply(clean, 42L, 0, 0, step), clean));
+        }
+        long t0 = System.nanoTime();
+        long n = 0;
+        while (System.nanoTime() - t0 < seconds * 1e9) {
+            net.fit(new DataSet(corruption.apply(clean, 42L, 0, 0, step++), clean));
+            n++;
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "step-profile hidden=%d batch=%d steps=%d ms_per_step=%.3f samples_per_s=%.0f%n",
+                hidden, batch, n, 1000 * s / n, n * batch / s);
+        // the same step taken apart, each part timed on its own (median of 7 rounds of 50 repetitions)
+        CdaeObjective objective = new CdaeObjective(config);
+        CdaeParameters p = CdaeParameters.view(config, net.params());
+        CdaeParameters g = CdaeParameters.view(config, Nd4j.zeros(DataType.FLOAT, 1, net.numParams()));
+        INDArray corrupted = corruption.apply(clean, 42L, 0, 0, 0);
+        INDArray w = p.encoderWeight(1);
+        INDArray h = Nd4j.rand(DataType.FLOAT, batch, hidden);
+        INDArray y = Nd4j.rand(DataType.FLOAT, batch, 784);
+        long[] s0 = {step};
+        Map<String, Runnable> parts = new LinkedHashMap<>();
+        parts.put("full step (net.fit)", () -> net.fit(new DataSet(corruption.apply(clean, 42L, 0, 0, s0[0]++), clean)));
+        parts.put("corruption", () -> corruption.apply(clean, 42L, 0, 0, s0[0]++));
+        parts.put("objective + gradient", () -> objective.evaluate(p, corrupted, clean, g, 0L));
+        parts.put("objective, forward only", () -> objective.evaluate(p, corrupted, clean, null, 0L));
+        parts.put("5 GEMMs of the step", () -> {
+            corrupted.mmul(w);            // encoder [B,784]x[784,h]
+            h.mmul(w.transpose());        // decoder [B,h]x[h,784]
+            h.transpose().mmul(y);        // dV [h,B]x[B,784]
+            y.mmul(w);                    // dH [B,784]x[784,h]
+            corrupted.transpose().mmul(h); // dW [784,B]x[B,h]
+        });
+        parts.put("one elementwise op on [B,784]", () -> y.mul(y));
+        parts.put("one elementwise op on [B,h]", () -> h.mul(h));
+        for (Map.Entry<String, Runnable> e : parts.entrySet()) {
+            double[] rounds = new double[7];
+            for (int r = 0; r < rounds.length; r++) {
+                long t = System.nanoTime();
+                for (int i = 0; i < 50; i++) {
+                    e.getValue().run();
+                }
+                rounds[r] = (System.nanoTime() - t) / 50e3;
+            }
+            java.util.Arrays.sort(rounds);
+            System.out.printf(Locale.ROOT, "step-part hidden=%d batch=%d part=\"%s\" us=%.0f%n", hidden, batch, e.getKey(),
+                    rounds[3]);
+        }
+    }
+}

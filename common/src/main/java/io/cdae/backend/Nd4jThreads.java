@@ -1,0 +1,59 @@
+package io.cdae.backend;
+
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How many CPU threads ND4J's native ops and its BLAS use in this JVM. Spark runs one task per core
+ * ({@code spark.task.cpus}), so an executor's ND4J should use that many threads per task, not every core
+ * of the machine: with its default (all cores) two concurrent tasks on two cores run four compute threads,
+ * and even one task alone is slower on small matrices, where thread hand-offs cost more than the work
+ * (docs/BENCHMARKS.md: 784-64-784 at batch 128 trains 2.5x faster on one thread than on two).
+ * An {@code OMP_NUM_THREADS} set in the environment is the user's choice and always wins.
+ */
+public final class Nd4jThreads {
+    private static final Logger LOG = LoggerFactory.getLogger(Nd4jThreads.class);
+    private static volatile int current = -1;
+
+    private Nd4jThreads() {
+    }
+
+    /** Limits ND4J (native ops and BLAS) to {@code threads} threads, unless OMP_NUM_THREADS is set. */
+    public static void limitTo(int threads) {
+        if (threads < 1 || threads == current || fromEnvironment() != null) {
+            return;
+        }
+        set(threads);
+    }
+
+    /** Sets ND4J's thread count whatever the environment says (benchmarks that compare thread counts). */
+    public static synchronized void set(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("ND4J needs at least one thread, asked for " + threads);
+        }
+        if (threads != current) {
+            Nd4j.getEnvironment().setMaxThreads(threads);
+            Nd4j.getEnvironment().setMaxMasterThreads(threads);
+            Nd4j.factory().blas().setMaxThreads(threads);
+            current = threads;
+            LOG.info("ND4J uses {} thread(s) per op", threads);
+        }
+    }
+
+    /** The threads ND4J's ops may use now. */
+    public static int threads() {
+        return Nd4j.getEnvironment().maxThreads();
+    }
+
+    /** OMP_NUM_THREADS when set to a positive number, else null. */
+    public static Integer fromEnvironment() {
+        String v = System.getenv("OMP_NUM_THREADS");
+        try {
+            int n = v == null ? 0 : Integer.parseInt(v.trim());
+            return n > 0 ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
