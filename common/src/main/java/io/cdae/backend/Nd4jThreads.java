@@ -33,17 +33,23 @@ public final class Nd4jThreads {
             throw new IllegalArgumentException("ND4J needs at least one thread, asked for " + threads);
         }
         if (threads != current) {
-            Nd4j.getEnvironment().setMaxThreads(threads);
+            // libnd4j splits an op over its "master" threads; its pool size (maxThreads) only grows
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
+            Nd4j.getEnvironment().setMaxThreads(threads);
             Nd4j.factory().blas().setMaxThreads(threads);
             current = threads;
             LOG.info("ND4J uses {} thread(s) per op", threads);
         }
     }
 
-    /** The threads ND4J's ops may use now. */
+    /** The threads an ND4J op may use now (libnd4j's master threads). */
     public static int threads() {
-        return Nd4j.getEnvironment().maxThreads();
+        return Nd4j.getEnvironment().maxMasterThreads();
+    }
+
+    /** The threads ND4J's BLAS may use now. */
+    public static int blasThreads() {
+        return Nd4j.factory().blas().getMaxThreads();
     }
 
     /** OMP_NUM_THREADS when set to a positive number, else null. */
