@@ -2,6 +2,7 @@ package io.cdae.corruption;
 
 import io.cdae.config.CdaeConfig;
 import io.cdae.random.SeedSequence;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -40,6 +41,12 @@ public abstract class Corruption {
             throw new IllegalArgumentException("expected a [rows, features] batch, found shape "
                     + java.util.Arrays.toString(clean.shape()));
         }
+        if (clean.dataType() == DataType.FLOAT) {
+            // float batches (the default) stay float: one copy out, one copy in, no conversion op
+            float[] values = clean.dup('c').data().asFloat();
+            corrupt(values, new SplittableRandom(seed));
+            return Nd4j.create(values, clean.shape(), 'c');
+        }
         double[] values = clean.dup('c').data().asDouble();
         corrupt(values, new SplittableRandom(seed));
         return Nd4j.create(values, clean.shape(), 'c').castTo(clean.dataType());
@@ -47,4 +54,19 @@ public abstract class Corruption {
 
     /** Corrupts the row-major values in place, drawing only from {@code random}. */
     protected abstract void corrupt(double[] values, SplittableRandom random);
+
+    /**
+     * The same corruption of float values: by default through {@link #corrupt(double[], SplittableRandom)},
+     * so that a float batch gets exactly the noise of the same batch in double precision, rounded.
+     */
+    protected void corrupt(float[] values, SplittableRandom random) {
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = values[i];
+        }
+        corrupt(d, random);
+        for (int i = 0; i < d.length; i++) {
+            values[i] = (float) d[i];
+        }
+    }
 }

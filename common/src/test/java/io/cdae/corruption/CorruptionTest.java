@@ -45,9 +45,21 @@ class CorruptionTest {
         assertArrayEquals(first, again.toDoubleVector(), 0.0);
         java.util.SplittableRandom r = new java.util.SplittableRandom(
                 io.cdae.random.SeedSequence.derive(42L, io.cdae.random.SeedSequence.CORRUPTION, 1, 2, 3));
-        for (double v : first) {
-            assertEquals(r.nextDouble() < 0.5 ? 0.0 : 1.0, v, 0.0);
+        // each nextLong decides two entries: low 32 bits, then high 32 bits, masked when below 0.5 x 2^32
+        long bits = 0;
+        for (int i = 0; i < first.length; i++) {
+            if (i % 2 == 0) {
+                bits = r.nextLong();
+            }
+            long u = i % 2 == 0 ? bits & 0xFFFFFFFFL : bits >>> 32;
+            assertEquals(u < (1L << 31) ? 0.0 : 1.0, first[i], 0.0);
         }
+        // a float batch gets the same noise as the double batch
+        INDArray f = new MaskingCorruption(0.5).apply(Nd4j.ones(DataType.FLOAT, 1, 16), 42L, 1, 2, 3);
+        assertArrayEquals(first, f.castTo(DataType.DOUBLE).toDoubleVector(), 0.0);
+        INDArray g = new GaussianCorruption(0.3).apply(Nd4j.ones(DataType.FLOAT, 1, 16), 42L, 1, 2, 3);
+        INDArray gd = new GaussianCorruption(0.3).apply(Nd4j.ones(DataType.DOUBLE, 1, 16), 42L, 1, 2, 3);
+        assertArrayEquals(gd.castTo(DataType.FLOAT).toFloatVector(), g.toFloatVector(), 0f);
     }
 
     @Test
