@@ -186,7 +186,7 @@ public final class ParameterAveragingTrainer {
             load(net, state, type);
             net.setEpochCount(epoch);
             LossTally tally = new LossTally();
-            steps.run(net, block.matrix(type), epoch, partition, fromBatch, toBatch, tally);
+            steps.run(net, block.values(), block.rows(), block.width(), type, epoch, partition, fromBatch, toBatch, tally);
             INDArray updaterState = net.getUpdater().getStateViewArray();
             return RoundResult.of(net.params().toDoubleVector(),
                     updaterState == null ? new double[0] : updaterState.toDoubleVector(), tally, partition);
