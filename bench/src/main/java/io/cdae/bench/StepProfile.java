@@ -20,7 +20,7 @@ import java.util.Map;
  * plain loop for SECONDS (for a sampling profiler such as JFR to attach), then times its parts on their own:
  * the corruption, the objective with and without its gradient, the step's five GEMMs alone, and single
  * element-wise ops, so that the difference between the full step and its GEMMs can be attributed.
- * Usage: StepProfile HIDDEN BATCH SECONDS
+ * Usage: StepProfile HIDDEN BATCH SECONDS (-Dthreads=N for N ND4J threads; bench/step-profile runs it)
  */
 public final class StepProfile {
     private StepProfile() {
@@ -31,10 +31,7 @@ public final class StepProfile {
         int batch = Integer.parseInt(args[1]);
         double seconds = Double.parseDouble(args[2]);
         if (System.getProperty("threads") != null) {
-            int t = Integer.getInteger("threads");
-            Nd4j.getEnvironment().setMaxThreads(t);
-            Nd4j.getEnvironment().setMaxMasterThreads(t);
-            Nd4j.factory().blas().setMaxThreads(t);
+            io.cdae.backend.Nd4jThreads.set(Integer.getInteger("threads"));
         }
         CdaeConfig config = BenchData.config(hidden, batch);
         MultiLayerNetwork net = CdaeNetwork.create(config, DataType.FLOAT);
