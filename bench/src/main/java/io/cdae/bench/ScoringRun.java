@@ -23,7 +23,8 @@ import java.util.Map;
  * Whole-job scoring: writes ROWS synthetic 784-feature rows as Parquet, scores them with the scoring job in
  * local[2], and reports rows/s of the scoring job and the process's peak resident memory (VmHWM), so that
  * runs at 1x and 10x rows, each in its own JVM, show whether memory stays flat.
- * Usage: ScoringRun ROWS WORK_DIR
+ * Usage: ScoringRun ROWS WORK_DIR [prepare]  (prepare: only write the input, in a JVM of its own, so that the
+ * measured run reads an existing input)
  */
 public final class ScoringRun {
     private ScoringRun() {
@@ -47,6 +48,10 @@ public final class ScoringRun {
         if (!Files.exists(input)) {
             Dataset<Row> df = spark.range(rows).repartition(4).select(cols.toArray(new org.apache.spark.sql.Column[0]));
             df.write().parquet(input.toString());
+        }
+        if (args.length > 2 && args[2].equals("prepare")) {
+            spark.stop();
+            return;
         }
         CdaeConfig config = BenchData.config(64, 128);
         Path model = dir.resolve("model");
