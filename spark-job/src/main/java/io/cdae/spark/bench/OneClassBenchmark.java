@@ -84,9 +84,18 @@ public final class OneClassBenchmark {
                         : Normaliser.fit(normalisation, train);
                 SingleProcessTrainer.Result r = new SingleProcessTrainer(v.getValue(), DataType.FLOAT).train(n.apply(train));
                 CdaeModel model = CdaeModel.of(r.network(), v.getValue(), n, Map.of());
-                CdaeObjective.RowTerms terms = model.score(test);
-                double[] rec = terms.reconstruction().castTo(DataType.DOUBLE).toDoubleVector();
-                double[] jac = terms.contractive().castTo(DataType.DOUBLE).toDoubleVector();
+                // in minibatches of 1,024 rows, as the scoring job does: a deep encoder's exact Jacobian
+                // (input width x code width per row) does not fit memory for 10,000 rows at once
+                int testRows = (int) test.size(0);
+                double[] rec = new double[testRows];
+                double[] jac = new double[testRows];
+                for (int from = 0; from < testRows; from += 1024) {
+                    int to = Math.min(testRows, from + 1024);
+                    CdaeObjective.RowTerms terms = model.score(test.get(
+                            org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all()));
+                    System.arraycopy(terms.reconstruction().castTo(DataType.DOUBLE).toDoubleVector(), 0, rec, from, to - from);
+                    System.arraycopy(terms.contractive().castTo(DataType.DOUBLE).toDoubleVector(), 0, jac, from, to - from);
+                }
                 double[] labels = new double[testLabels.length];
                 for (int i = 0; i < labels.length; i++) {
                     labels[i] = testLabels[i] == k ? 0 : 1;
