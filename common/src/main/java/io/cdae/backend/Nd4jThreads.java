@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * ({@code spark.task.cpus}), so an executor's ND4J should use that many threads per task, not every core
  * of the machine: with its default (all cores) two concurrent tasks on two cores run four compute threads,
  * and even one task alone is slower on small matrices, where thread hand-offs cost more than the work
- * (docs/BENCHMARKS.md: 784-64-784 at batch 128 trains 2.5x faster on one thread than on two).
+ * (docs/BENCHMARKS.md: 784-64-784 at batch 128 trains 2.7x faster on one thread than on two).
  * An {@code OMP_NUM_THREADS} set in the environment is the user's choice and always wins.
  */
 public final class Nd4jThreads {

@@ -1,6 +1,7 @@
 package io.cdae.corruption;
 
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * Masking noise: each entry is set to 0 independently with probability {@code fraction}. Each 64-bit draw
@@ -19,35 +20,27 @@ public final class MaskingCorruption extends Corruption {
         this.threshold = (long) Math.floor(fraction * 0x1p32);
     }
 
-    /** True when entry {@code i} is masked, given the current draw {@code bits} (a new draw at every even i). */
-    private boolean masked(long bits, int i) {
-        long u = (i & 1) == 0 ? bits & 0xFFFFFFFFL : bits >>> 32;
-        return u < threshold;
+    /** Calls {@code zero} with the index of every masked entry among {@code n}, one 64-bit draw per two. */
+    private void forEachMasked(int n, SplittableRandom random, IntConsumer zero) {
+        long bits = 0;
+        for (int i = 0; i < n; i++) {
+            if ((i & 1) == 0) {
+                bits = random.nextLong();
+            }
+            long u = (i & 1) == 0 ? bits & 0xFFFFFFFFL : bits >>> 32;
+            if (u < threshold) {
+                zero.accept(i);
+            }
+        }
     }
 
     @Override
     protected void corrupt(double[] values, SplittableRandom random) {
-        long bits = 0;
-        for (int i = 0; i < values.length; i++) {
-            if ((i & 1) == 0) {
-                bits = random.nextLong();
-            }
-            if (masked(bits, i)) {
-                values[i] = 0.0;
-            }
-        }
+        forEachMasked(values.length, random, i -> values[i] = 0.0);
     }
 
     @Override
     protected void corrupt(float[] values, SplittableRandom random) {
-        long bits = 0;
-        for (int i = 0; i < values.length; i++) {
-            if ((i & 1) == 0) {
-                bits = random.nextLong();
-            }
-            if (masked(bits, i)) {
-                values[i] = 0f;
-            }
-        }
+        forEachMasked(values.length, random, i -> values[i] = 0f);
     }
 }

@@ -75,8 +75,7 @@ public final class ScoringIterator<T> implements Iterator<Row> {
         if (size == 0) {
             return false;
         }
-        scores = scorer.score(size == prefixes.length ? buffer : java.util.Arrays.copyOf(buffer, size * width), size,
-                topK, featureErrors);
+        scores = scorer.score(buffer, size, topK, featureErrors);
         return true;
     }
 

@@ -88,7 +88,7 @@ public final class ScoreJob {
         double threshold = stage.effectiveThreshold();
 
         // one pass over the input: check, score and write each row; bad rows are counted on the way
-        Dataset<Row> input = projected(in, r.input());
+        Dataset<Row> input = projected(in);
         JavaRDD<InternalRow> rows = input.queryExecution().toRdd().toJavaRDD();
         long[] offsets = r.idColumn() == null ? rowIdOffsets(input, rows.getNumPartitions()) : null;
         LongAccumulator good = spark.sparkContext().longAccumulator("cdae.rows");
@@ -132,7 +132,7 @@ public final class ScoreJob {
     }
 
     /** The columns the pass reads: all of a CSV file's (its lines are checked whole), else only those it uses. */
-    private static Dataset<Row> projected(InputReader.RawInput in, String path) {
+    private static Dataset<Row> projected(InputReader.RawInput in) {
         if (Arrays.asList(in.rows().columns()).contains(RowValidator.CORRUPT)) {
             return in.rows();
         }

@@ -13,12 +13,8 @@ public final class GpuAffinity {
     private GpuAffinity() {
     }
 
-    /** Binds the calling thread's ND4J device to the task's first assigned GPU, if any. */
-    public static void bindToTaskGpu() {
-        TaskContext task = TaskContext.get();
-        if (task == null) {
-            return;
-        }
+    /** Binds the calling thread's ND4J device to the running task's first assigned GPU, if any. */
+    static void bind(TaskContext task) {
         scala.Option<ResourceInformation> gpu = task.resources().get("gpu");
         if (gpu.isDefined() && gpu.get().addresses().length > 0) {
             Nd4j.getAffinityManager().unsafeSetDevice(Integer.parseInt(gpu.get().addresses()[0].trim()));

@@ -17,7 +17,7 @@ public final class TaskResources {
         if (task == null) {
             return;
         }
-        GpuAffinity.bindToTaskGpu();
+        GpuAffinity.bind(task);
         Nd4jThreads.limitTo(task.cpus());
     }
 }
