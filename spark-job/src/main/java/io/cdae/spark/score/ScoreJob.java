@@ -48,7 +48,8 @@ import static org.apache.spark.sql.functions.when;
 /**
  * The scoring job: one output row per input row (its id, or a stable row id; the label when given; the
  * score columns), committed atomically; with a label column also metrics.json and a report. A thin wrapper
- * over {@link CdaeSparkModel}.
+ * over {@link CdaeSparkModel#score}, fed by a {@link ColumnExtractor} that reads each feature column from
+ * Spark's internal rows, so the input is read once and never assembled into vectors.
  */
 public final class ScoreJob {
     /** Name of the row id column added when the input has no id column. */
