@@ -6,10 +6,11 @@ import io.cdae.model.CdaeNetwork;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import io.cdae.model.CdaeObjective;
 import io.cdae.model.CdaeParameters;
+import io.cdae.model.Gemm;
+import io.cdae.train.LocalSteps;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -36,21 +37,23 @@ public final class StepProfile {
         CdaeConfig config = BenchData.config(hidden, batch);
         MultiLayerNetwork net = CdaeNetwork.create(config, DataType.FLOAT);
         Corruption corruption = Corruption.of(config);
+        LocalSteps steps = new LocalSteps(config);
         INDArray clean = BenchData.rows(batch, 7);
         long step = 0;
         for (; step < 200; step++) {
-            net.fit(new DataSet(corruption.apply(clean, 42L, 0, 0, step), clean));
+            steps.step(net, clean, 0, 0, step);
         }
         long t0 = System.nanoTime();
         long n = 0;
         while (System.nanoTime() - t0 < seconds * 1e9) {
-            net.fit(new DataSet(corruption.apply(clean, 42L, 0, 0, step++), clean));
+            steps.step(net, clean, 0, 0, step++);
             n++;
         }
         double s = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "step-profile hidden=%d batch=%d steps=%d ms_per_step=%.3f samples_per_s=%.0f%n",
                 hidden, batch, n, 1000 * s / n, n * batch / s);
-        // the same step taken apart, each part timed on its own (median of 7 rounds of 50 repetitions)
+        // the same step taken apart, each part timed on its own (median of 7 rounds of 50 repetitions), in a
+        // workspace as in the step (the full step opens its own)
         CdaeObjective objective = new CdaeObjective(config);
         CdaeParameters p = CdaeParameters.view(config, net.params());
         CdaeParameters g = CdaeParameters.view(config, Nd4j.zeros(DataType.FLOAT, 1, net.numParams()));
@@ -60,25 +63,37 @@ public final class StepProfile {
         INDArray y = Nd4j.rand(DataType.FLOAT, batch, 784);
         long[] s0 = {step};
         Map<String, Runnable> parts = new LinkedHashMap<>();
-        parts.put("full step (net.fit)", () -> net.fit(new DataSet(corruption.apply(clean, 42L, 0, 0, s0[0]++), clean)));
+        parts.put("full step (LocalSteps.step)", () -> steps.step(net, clean, 0, 0, s0[0]++));
         parts.put("corruption", () -> corruption.apply(clean, 42L, 0, 0, s0[0]++));
         parts.put("objective + gradient", () -> objective.evaluate(p, corrupted, clean, g, 0L));
         parts.put("objective, forward only", () -> objective.evaluate(p, corrupted, clean, null, 0L));
         parts.put("5 GEMMs of the step", () -> {
-            corrupted.mmul(w);            // encoder [B,784]x[784,h]
-            h.mmul(w.transpose());        // decoder [B,h]x[h,784]
-            h.transpose().mmul(y);        // dV [h,B]x[B,784]
-            y.mmul(w);                    // dH [B,784]x[784,h]
-            corrupted.transpose().mmul(h); // dW [784,B]x[B,h]
+            Gemm.mul(corrupted, w);             // encoder [B,784]x[784,h]
+            Gemm.mul(h, false, w, true);        // decoder [B,h]x[h,784]
+            Gemm.mul(y, true, h, false);        // dV^T [784,B]x[B,h]
+            Gemm.mul(y, w);                     // dH [B,784]x[784,h]
+            Gemm.mul(corrupted, true, h, false); // dW [784,B]x[B,h]
         });
         parts.put("one elementwise op on [B,784]", () -> y.mul(y));
         parts.put("one elementwise op on [B,h]", () -> h.mul(h));
+        parts.put("sigmoid on [B,784]", () -> org.nd4j.linalg.ops.transforms.Transforms.sigmoid(y, true));
+        parts.put("one [B,784] allocation outside a workspace", () -> {
+            try (org.nd4j.linalg.api.memory.MemoryWorkspace out = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                Nd4j.create(DataType.FLOAT, batch, 784);
+            }
+        });
         for (Map.Entry<String, Runnable> e : parts.entrySet()) {
             double[] rounds = new double[7];
             for (int r = 0; r < rounds.length; r++) {
                 long t = System.nanoTime();
                 for (int i = 0; i < 50; i++) {
-                    e.getValue().run();
+                    if (e.getKey().startsWith("full step")) {
+                        e.getValue().run(); // DL4J's fit wants no workspace open; the step opens its own
+                        continue;
+                    }
+                    try (org.nd4j.linalg.api.memory.MemoryWorkspace ws = io.cdae.backend.Scratch.open("CDAE_PROFILE")) {
+                        e.getValue().run();
+                    }
                 }
                 rounds[r] = (System.nanoTime() - t) / 50e3;
             }

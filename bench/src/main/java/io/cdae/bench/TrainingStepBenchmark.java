@@ -1,12 +1,11 @@
 package io.cdae.bench;
 
 import io.cdae.config.CdaeConfig;
-import io.cdae.corruption.Corruption;
+import io.cdae.train.LocalSteps;
 import io.cdae.model.CdaeNetwork;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -24,7 +23,7 @@ public class TrainingStepBenchmark extends Nd4jBenchmark {
     public int batch;
 
     private MultiLayerNetwork net;
-    private Corruption corruption;
+    private LocalSteps steps;
     private INDArray clean;
     private long step;
 
@@ -32,14 +31,12 @@ public class TrainingStepBenchmark extends Nd4jBenchmark {
     public void setUp() {
         CdaeConfig config = BenchData.config(hidden, batch);
         net = CdaeNetwork.create(config, DataType.FLOAT);
-        corruption = Corruption.of(config);
+        steps = new LocalSteps(config);
         clean = BenchData.rows(batch, 7);
     }
 
     @Benchmark
     public double step() {
-        INDArray corrupted = corruption.apply(clean, 42L, 0, 0, step++);
-        net.fit(new DataSet(corrupted, clean));
-        return net.score();
+        return steps.step(net, clean, 0, 0, step++).total();
     }
 }

@@ -1,5 +1,6 @@
 package io.cdae.corruption;
 
+import io.cdae.backend.HostArrays;
 import io.cdae.config.CdaeConfig;
 import io.cdae.random.SeedSequence;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -43,9 +44,9 @@ public abstract class Corruption {
         }
         if (clean.dataType() == DataType.FLOAT) {
             // float batches (the default) stay float: one copy out, one copy in, no conversion op
-            float[] values = clean.dup('c').data().asFloat();
+            float[] values = HostArrays.toFloats(clean);
             corrupt(values, new SplittableRandom(seed));
-            return Nd4j.create(values, clean.shape(), 'c');
+            return HostArrays.fromFloats(values, clean.size(0), clean.size(1));
         }
         double[] values = clean.dup('c').data().asDouble();
         corrupt(values, new SplittableRandom(seed));

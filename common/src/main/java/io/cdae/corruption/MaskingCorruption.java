@@ -1,7 +1,6 @@
 package io.cdae.corruption;
 
 import java.util.SplittableRandom;
-import java.util.function.IntConsumer;
 
 /**
  * Masking noise: each entry is set to 0 independently with probability {@code fraction}. Each 64-bit draw
@@ -20,27 +19,33 @@ public final class MaskingCorruption extends Corruption {
         this.threshold = (long) Math.floor(fraction * 0x1p32);
     }
 
-    /** Calls {@code zero} with the index of every masked entry among {@code n}, one 64-bit draw per two. */
-    private void forEachMasked(int n, SplittableRandom random, IntConsumer zero) {
-        long bits = 0;
-        for (int i = 0; i < n; i++) {
-            if ((i & 1) == 0) {
-                bits = random.nextLong();
+    // Two loops (double, float) of the same draws: a shared loop taking a callback ran 4x slower (the
+    // callback was not inlined), and this loop is most of the corruption's time.
+    @Override
+    protected void corrupt(double[] values, SplittableRandom random) {
+        int n = values.length;
+        for (int i = 0; i < n; i += 2) {
+            long bits = random.nextLong();
+            if ((bits & 0xFFFFFFFFL) < threshold) {
+                values[i] = 0.0;
             }
-            long u = (i & 1) == 0 ? bits & 0xFFFFFFFFL : bits >>> 32;
-            if (u < threshold) {
-                zero.accept(i);
+            if (i + 1 < n && bits >>> 32 < threshold) {
+                values[i + 1] = 0.0;
             }
         }
     }
 
     @Override
-    protected void corrupt(double[] values, SplittableRandom random) {
-        forEachMasked(values.length, random, i -> values[i] = 0.0);
-    }
-
-    @Override
     protected void corrupt(float[] values, SplittableRandom random) {
-        forEachMasked(values.length, random, i -> values[i] = 0f);
+        int n = values.length;
+        for (int i = 0; i < n; i += 2) {
+            long bits = random.nextLong();
+            if ((bits & 0xFFFFFFFFL) < threshold) {
+                values[i] = 0f;
+            }
+            if (i + 1 < n && bits >>> 32 < threshold) {
+                values[i + 1] = 0f;
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.cdae.model;
 
+import io.cdae.backend.Scratch;
 import io.cdae.config.CdaeConfig;
 import io.cdae.random.SeedSequence;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
@@ -10,6 +11,7 @@ import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -63,8 +65,12 @@ public class CdaeLayerImpl extends BaseLayer<CdaeLayer> implements IOutputLayer 
         assertInputSet(true);
         requireLabels();
         CdaeParameters grads = CdaeParameters.view(cdae(), gradientsFlattened);
-        lastLoss = objective().evaluate(parameters(), input.castTo(dataType), labels.castTo(dataType), grads,
-                projectionSeed());
+        // the step's intermediates live in a reused workspace; the gradient is written in place into DL4J's
+        // flat gradient array and the loss leaves as doubles
+        try (MemoryWorkspace ws = Scratch.open(Scratch.TRAINING)) {
+            lastLoss = objective().evaluate(parameters(), input.castTo(dataType), labels.castTo(dataType), grads,
+                    projectionSeed());
+        }
         lossFromBackprop = true;
         Gradient gradient = new DefaultGradient(gradientsFlattened);
         for (Map.Entry<String, INDArray> e : grads.views().entrySet()) {
@@ -79,8 +85,10 @@ public class CdaeLayerImpl extends BaseLayer<CdaeLayer> implements IOutputLayer 
         if (!lossFromBackprop) {
             assertInputSet(false);
             requireLabels();
-            lastLoss = objective().evaluate(parameters(), input.castTo(dataType), labels.castTo(dataType), null,
-                    projectionSeed());
+            try (MemoryWorkspace ws = Scratch.open(Scratch.TRAINING)) {
+                lastLoss = objective().evaluate(parameters(), input.castTo(dataType), labels.castTo(dataType), null,
+                        projectionSeed());
+            }
         }
         lossFromBackprop = false;
         score = lastLoss.total() + fullNetworkRegScore;

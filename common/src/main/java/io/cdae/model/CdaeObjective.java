@@ -58,7 +58,7 @@ public final class CdaeObjective {
         u[0] = enc.code();
         for (int k = 1; k <= depth; k++) {
             // v_k = u_{k-1} V_k + c_k
-            v[k] = u[k - 1].mmul(p.effectiveDecoderWeight(k)).addiRowVector(p.decoderBias(k));
+            v[k] = p.decode(u[k - 1], k).addiRowVector(p.decoderBias(k));
             u[k] = (k < depth ? hidden : output).apply(v[k]);
         }
         INDArray y = u[depth];
@@ -99,7 +99,7 @@ public final class CdaeObjective {
         INDArray u = code;
         INDArray v = null;
         for (int k = 1; k <= depth; k++) {
-            v = u.mmul(p.effectiveDecoderWeight(k)).addiRowVector(p.decoderBias(k));
+            v = p.decode(u, k).addiRowVector(p.decoderBias(k));
             if (k < depth) {
                 u = hidden.apply(v);
             }
@@ -146,16 +146,14 @@ public final class CdaeObjective {
         dv.divi(rows);
         INDArray dh = null;
         for (int k = depth; k >= 1; k--) {
-            INDArray weight = p.effectiveDecoderWeight(k);
-            // dL/dV_k = u_{k-1}^T dv_k
-            INDArray dWeight = u[k - 1].transpose().mmul(dv);
+            // dL/dV_k = u_{k-1}^T dv_k; tied, its transpose dv_k^T u_{k-1} adds to the encoder weights
             if (config.tiedWeights()) {
-                g.encoderWeight(depth - k + 1).addi(dWeight.transpose());
+                g.encoderWeight(depth - k + 1).addi(Gemm.mul(dv, true, u[k - 1], false));
             } else {
-                g.decoderWeight(k).assign(dWeight);
+                g.decoderWeight(k).assign(Gemm.mul(u[k - 1], true, dv, false));
             }
             g.decoderBias(k).assign(dv.sum(true, 0));
-            INDArray du = dv.mmul(weight.transpose());
+            INDArray du = p.decodeBack(dv, k);
             if (k > 1) {
                 dv = du.muli(hidden.derivative(v[k - 1], u[k - 1]));
             } else {
@@ -168,13 +166,13 @@ public final class CdaeObjective {
         addPenalty(dz, withPenalty ? penalty.preActivationGrad()[depth] : null, penaltyScale);
         for (int l = depth; l >= 1; l--) {
             // dL/dW_l = a_{l-1}^T dz_l (+ lambda/B dC/dW_l through the Jacobian)
-            INDArray dW = g.encoderWeight(l).addi(enc.a()[l - 1].transpose().mmul(dz));
+            INDArray dW = g.encoderWeight(l).addi(Gemm.mul(enc.a()[l - 1], true, dz, false));
             if (withPenalty) {
                 dW.addi(penalty.weightGrad()[l].mul(penaltyScale));
             }
             g.encoderBias(l).assign(dz.sum(true, 0));
             if (l > 1) {
-                dz = dz.mmul(p.encoderWeight(l).transpose()).muli(enc.slope()[l - 1]);
+                dz = Gemm.mul(dz, false, p.encoderWeight(l), true).muli(enc.slope()[l - 1]);
                 addPenalty(dz, withPenalty ? penalty.preActivationGrad()[l - 1] : null, penaltyScale);
             }
         }

@@ -74,6 +74,21 @@ public final class CdaeParameters {
 
     /** The weights decoder layer k applies: its own, or the transposed tied encoder weights. */
     public INDArray effectiveDecoderWeight(int k) {
-        return config.tiedWeights() ? encoderWeight(config.depth() - k + 1).transpose() : decoderWeight(k);
+        return config.tiedWeights() ? tiedWeight(k).transpose() : decoderWeight(k);
+    }
+
+    /** u V_k for decoder layer k: one GEMM, the tied encoder weights used transposed in place. */
+    public INDArray decode(INDArray u, int k) {
+        return config.tiedWeights() ? Gemm.mul(u, false, tiedWeight(k), true) : Gemm.mul(u, decoderWeight(k));
+    }
+
+    /** dv V_k^T, the error of decoder layer k's input. */
+    public INDArray decodeBack(INDArray dv, int k) {
+        return config.tiedWeights() ? Gemm.mul(dv, tiedWeight(k)) : Gemm.mul(dv, false, decoderWeight(k), true);
+    }
+
+    /** The encoder weights tied to decoder layer k. */
+    private INDArray tiedWeight(int k) {
+        return encoderWeight(config.depth() - k + 1);
     }
 }

@@ -112,7 +112,7 @@ public final class ContractivePenalty {
                 q[l] = Broadcast.copy(buffer, w, buffer, 1, 2);
             } else {
                 // Q_l = T_{l-1} W_l
-                q[l] = t[l - 1].reshape(rows * m, w.size(0)).mmul(w).reshape(rows, m, width);
+                q[l] = Gemm.mul(t[l - 1].reshape(rows * m, w.size(0)), w).reshape(rows, m, width);
             }
             // T_l = Q_l D_l
             t[l] = Broadcast.mul(q[l], pass.slope()[l], q[l].ulike(), 0, 2);
@@ -141,11 +141,11 @@ public final class ContractivePenalty {
                 dW[l] = h.sum(0);
             } else {
                 // dC/dW_l = sum_rows T_{l-1}^T H_l
-                dW[l] = t[l - 1].reshape(rows * m, in).transpose().mmul(h.reshape(rows * m, width));
+                dW[l] = Gemm.mul(t[l - 1].reshape(rows * m, in), true, h.reshape(rows * m, width), false);
             }
             if (l > 1) {
                 // G_{l-1} = H_l W_l^T
-                g = h.reshape(rows * m, width).mmul(w.transpose()).reshape(rows, m, in);
+                g = Gemm.mul(h.reshape(rows * m, width), false, w, true).reshape(rows, m, in);
             }
         }
         return new Result(perRow, dW, dz);

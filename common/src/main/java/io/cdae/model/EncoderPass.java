@@ -18,7 +18,7 @@ public record EncoderPass(INDArray[] z, INDArray[] a, INDArray[] slope) {
         a[0] = input;
         for (int l = 1; l <= depth; l++) {
             // z_l = a_{l-1} W_l + b_l
-            z[l] = a[l - 1].mmul(p.encoderWeight(l)).addiRowVector(p.encoderBias(l));
+            z[l] = Gemm.mul(a[l - 1], p.encoderWeight(l)).addiRowVector(p.encoderBias(l));
             a[l] = activation.apply(z[l]);
             slope[l] = activation.derivative(z[l], a[l]);
         }

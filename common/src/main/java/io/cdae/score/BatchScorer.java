@@ -4,10 +4,6 @@ import io.cdae.io.CdaeModel;
 import io.cdae.model.CdaeObjective;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -19,10 +15,6 @@ import java.util.Arrays;
  * reconstruction loss and the indices of the k largest. One instance per thread (it caches parameter views).
  */
 public final class BatchScorer {
-    private static final String WORKSPACE_ID = "CDAE_SCORING";
-    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0).policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.25)
-            .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
     private final CdaeModel model;
     private final AnomalyScore score;
     private final double threshold;
@@ -107,9 +99,8 @@ public final class BatchScorer {
         double[][] errors;
         // every intermediate array of the minibatch lives in one per-thread workspace, reused by the next
         // minibatch: scoring allocates no native memory per row, so memory stays flat however many rows
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
-            INDArray x = Nd4j.create(raw.length == n * d ? raw : Arrays.copyOf(raw, n * d), new long[] {n, d}, 'c')
-                    .castTo(model.parameters().dataType());
+        try (MemoryWorkspace ws = io.cdae.backend.Scratch.open(io.cdae.backend.Scratch.SCORING)) {
+            INDArray x = io.cdae.backend.HostArrays.fromFloats(raw, n, d).castTo(model.parameters().dataType());
             CdaeObjective.RowTerms t = objective.rowTerms(views, x, model.config().seed());
             rec = t.reconstruction().castTo(DataType.DOUBLE).toDoubleVector();
             con = t.contractive().castTo(DataType.DOUBLE).toDoubleVector();

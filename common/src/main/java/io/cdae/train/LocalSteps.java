@@ -1,11 +1,13 @@
 package io.cdae.train;
 
+import io.cdae.backend.Scratch;
 import io.cdae.config.CdaeConfig;
 import io.cdae.corruption.Corruption;
 import io.cdae.model.CdaeNetwork;
 import io.cdae.model.LossParts;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.dataset.DataSet;
@@ -15,10 +17,17 @@ import org.nd4j.linalg.dataset.DataSet;
  * {@link MinibatchPlan}, corrupt it (seeded by epoch, partition and batch), take one step of the network's
  * optimiser on (x~, x), and accumulate the loss parts seen before each step. The single-process trainer and
  * every Spark executor run exactly this code, which is what makes their results comparable.
+ *
+ * <p>The clean and the corrupted minibatch are written into two arrays kept per batch size and reused by
+ * every step; the gathering and the corruption work in a per-thread workspace. A step allocates no ND4J
+ * memory outside workspaces (allocating a fresh [128 x 784] array costs about as much as the step's
+ * element-wise ops; docs/BENCHMARKS.md). One instance per thread.
  */
 public final class LocalSteps {
     private final CdaeConfig config;
     private final Corruption corruption;
+    /** Reused {clean, corrupted} minibatch arrays by row count (the last batch of a partition is smaller). */
+    private final java.util.Map<Long, INDArray[]> buffers = new java.util.HashMap<>();
 
     public LocalSteps(CdaeConfig config) {
         this.config = config;
@@ -45,7 +54,7 @@ public final class LocalSteps {
             for (int i = 0; i < idx.length; i++) {
                 System.arraycopy(block, idx[i] * width, batch, i * width, width);
             }
-            INDArray m = Nd4j.create(batch, new long[] {idx.length, width}, 'c');
+            INDArray m = io.cdae.backend.HostArrays.fromFloats(batch, idx.length, width);
             return dataType == DataType.FLOAT ? m : m.castTo(dataType);
         }, epoch, partition, fromBatch, toBatch, tally);
     }
@@ -55,12 +64,42 @@ public final class LocalSteps {
         MinibatchPlan plan = new MinibatchPlan(rows, config.batchSize(), config.seed(), epoch, partition);
         int end = Math.min(toBatch, plan.batches());
         for (int b = fromBatch; b < end; b++) {
-            INDArray clean = batchOf.apply(plan.batch(b));
-            INDArray corrupted = corruption.apply(clean, config.seed(), epoch, partition, b);
-            net.fit(new DataSet(corrupted, clean));
-            LossParts loss = CdaeNetwork.layer(net).lastLoss();
+            int[] idx = plan.batch(b);
+            INDArray clean;
+            try (MemoryWorkspace ws = Scratch.open(Scratch.BATCH)) {
+                INDArray gathered = batchOf.apply(idx);
+                clean = buffers(gathered)[0].assign(gathered);
+            }
+            LossParts loss = step(net, clean, epoch, partition, b);
             tally.add(loss, clean.size(0));
         }
+    }
+
+    /**
+     * One optimisation step on the clean minibatch {@code clean} ([rows, d], not modified): corrupt it with the
+     * noise of ({@code epoch}, {@code partition}, {@code batch}), fit (x~, x); returns the loss parts before the
+     * step.
+     */
+    public LossParts step(MultiLayerNetwork net, INDArray clean, int epoch, int partition, long batch) {
+        INDArray corrupted;
+        try (MemoryWorkspace ws = Scratch.open(Scratch.BATCH)) {
+            corrupted = buffers(clean)[1].assign(corruption.apply(clean, config.seed(), epoch, partition, batch));
+        }
+        net.fit(new DataSet(corrupted, clean));
+        return CdaeNetwork.layer(net).lastLoss();
+    }
+
+    /** The reused arrays for minibatches shaped like {@code like}, created outside every workspace. */
+    private INDArray[] buffers(INDArray like) {
+        INDArray[] b = buffers.get(like.size(0));
+        if (b == null || b[0].dataType() != like.dataType() || b[0].size(1) != like.size(1)) {
+            try (MemoryWorkspace out = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                b = new INDArray[] {Nd4j.create(like.dataType(), like.shape(), 'c'),
+                        Nd4j.create(like.dataType(), like.shape(), 'c')};
+            }
+            buffers.put(like.size(0), b);
+        }
+        return b;
     }
 
     /** Number of minibatches a partition of {@code rows} rows has per epoch. */

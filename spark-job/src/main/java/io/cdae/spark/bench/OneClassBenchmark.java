@@ -45,6 +45,7 @@ public final class OneClassBenchmark {
         String normalisation = Normaliser.MIN_MAX;
         AnomalyScore scoreKind = AnomalyScore.RECONSTRUCTION;
         int[] classes = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        double holdout = 0;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--epochs" -> sets.add("epochs=" + args[++i]);
@@ -53,6 +54,7 @@ public final class OneClassBenchmark {
                 case "--only-cdae" -> onlyCdae = true;
                 case "--normalisation" -> normalisation = args[++i];
                 case "--score" -> scoreKind = AnomalyScore.parse(args[++i]);
+                case "--holdout" -> holdout = Double.parseDouble(args[++i]);
                 case "--classes" -> classes = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -78,7 +80,9 @@ public final class OneClassBenchmark {
             double[] perClass = new double[classes.length];
             for (int c = 0; c < classes.length; c++) {
                 int k = classes[c];
-                INDArray train = matrix(trainImages, trainLabels, k);
+                INDArray all = matrix(trainImages, trainLabels, k);
+                int fitRows = (int) Math.round(all.size(0) * (1 - holdout));
+                INDArray train = all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, fitRows), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
                 Normaliser n = Normaliser.MIN_MAX.equals(normalisation)
                         ? Normaliser.fromStatistics(Normaliser.MIN_MAX, new double[784], filled(255.0), null, null)
                         : Normaliser.fit(normalisation, train);
@@ -88,6 +92,13 @@ public final class OneClassBenchmark {
                 // (input width x code width per row) does not fit memory for 10,000 rows at once
                 int testRows = (int) test.size(0);
                 double[] rec = new double[testRows];
+                double[] meanSq = null;
+                if (holdout > 0) {
+                    INDArray held = all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(fitRows, all.size(0)), org.nd4j.linalg.indexing.NDArrayIndex.all());
+                    meanSq = model.score(held).featureErrors().castTo(DataType.DOUBLE).mean(0).toDoubleVector();
+                }
+                double[] floors = {0.0, 0.01, 0.1, 1.0};
+                double[][] weighted = new double[floors.length][testRows];
                 double[] jac = new double[testRows];
                 for (int from = 0; from < testRows; from += 1024) {
                     int to = Math.min(testRows, from + 1024);
@@ -95,6 +106,19 @@ public final class OneClassBenchmark {
                             org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all()));
                     System.arraycopy(terms.reconstruction().castTo(DataType.DOUBLE).toDoubleVector(), 0, rec, from, to - from);
                     System.arraycopy(terms.contractive().castTo(DataType.DOUBLE).toDoubleVector(), 0, jac, from, to - from);
+                    if (meanSq != null) {
+                        double[][] fe = terms.featureErrors().castTo(DataType.DOUBLE).toDoubleMatrix();
+                        double avg = java.util.Arrays.stream(meanSq).average().orElse(1);
+                        for (int f = 0; f < floors.length; f++) {
+                            for (int q = 0; q < fe.length; q++) {
+                                double acc = 0;
+                                for (int j = 0; j < fe[q].length; j++) {
+                                    acc += fe[q][j] / Math.max(meanSq[j], floors[f] * avg + 1e-12);
+                                }
+                                weighted[f][from + q] = acc;
+                            }
+                        }
+                    }
                 }
                 double[] labels = new double[testLabels.length];
                 for (int i = 0; i < labels.length; i++) {
@@ -109,6 +133,13 @@ public final class OneClassBenchmark {
                     byScore.put(s, RocAuc.rocAuc(labels, scores));
                 }
                 perClass[c] = byScore.get(scoreKind);
+                if (meanSq != null) {
+                    StringBuilder wb = new StringBuilder();
+                    for (int f = 0; f < floors.length; f++) {
+                        wb.append(String.format(Locale.ROOT, " floor %.2f: %.4f", floors[f], RocAuc.rocAuc(labels, weighted[f])));
+                    }
+                    System.out.printf(Locale.ROOT, "%s class %d weighted:%s%n", v.getKey(), k, wb);
+                }
                 System.out.printf(Locale.ROOT, "%s class %d: ROC-AUC %.4f (reconstruction %.4f, contractive %.4f, total %.4f; %.0f s elapsed)%n",
                         v.getKey(), k, perClass[c], byScore.get(AnomalyScore.RECONSTRUCTION), byScore.get(AnomalyScore.CONTRACTIVE),
                         byScore.get(AnomalyScore.TOTAL), (System.nanoTime() - t0) / 1e9);
