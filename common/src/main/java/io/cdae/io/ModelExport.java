@@ -19,7 +19,8 @@ import java.nio.file.Path;
 /**
  * Exports a model for use outside the JVM: {@code config.json}, one CSV per weight matrix and bias vector
  * (rows x columns, no header, full double precision), the normaliser's offset and scale as one-row CSVs, and
- * {@code index.json} naming each file with its shape and role.
+ * {@code index.json} naming each file with its shape and role; a calibrated model adds {@code calibration.json}
+ * and, for the weighted-reconstruction score, {@code feature-weights.csv}.
  */
 public final class ModelExport {
     private static final ObjectMapper MAPPER = CdaeConfigJson.mapper();
@@ -62,13 +63,7 @@ public final class ModelExport {
         for (String part : new String[] {"offset", "scale"}) {
             String file = "normaliser-" + part + ".csv";
             double[] v = part.equals("offset") ? model.normaliser().offset() : model.normaliser().scale();
-            try (Writer w = Files.newBufferedWriter(dir.resolve(file), StandardCharsets.UTF_8);
-                 CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT)) {
-                for (double x : v) {
-                    csv.print(Double.toString(x));
-                }
-                csv.println();
-            }
+            writeRow(dir.resolve(file), v);
             ObjectNode f = files.addObject();
             f.put("file", file);
             f.put("name", "normaliser." + part);
@@ -77,7 +72,34 @@ public final class ModelExport {
             f.put("kind", part);
             f.put("method", model.normaliser().method());
         }
+        if (model.calibration() != null) {
+            // the anomaly score and its threshold; the weighted score's feature weights also as a CSV row
+            MAPPER.writeValue(dir.resolve("calibration.json").toFile(), model.calibration());
+            index.put("calibration", "calibration.json");
+            double[] weights = model.calibration().featureWeights();
+            if (weights != null) {
+                writeRow(dir.resolve("feature-weights.csv"), weights);
+                ObjectNode f = files.addObject();
+                f.put("file", "feature-weights.csv");
+                f.put("name", "anomaly-score.feature-weights");
+                f.putArray("shape").add(1).add(weights.length);
+                f.put("part", "anomaly-score");
+                f.put("kind", "feature-weights");
+                index.put("anomaly-score", "weighted-reconstruction = sum_i w_i (x_i - y_i)^2 over the normalised "
+                        + "input x and its reconstruction y, w = feature-weights.csv");
+            }
+        }
         MAPPER.writeValue(dir.resolve("index.json").toFile(), index);
+    }
+
+    private static void writeRow(Path file, double[] v) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT)) {
+            for (double x : v) {
+                csv.print(Double.toString(x));
+            }
+            csv.println();
+        }
     }
 
     private static void writeMatrix(Path file, INDArray m) throws IOException {

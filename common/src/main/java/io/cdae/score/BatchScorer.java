@@ -12,7 +12,9 @@ import java.util.Arrays;
 /**
  * Scores minibatches of raw rows with a trained model: reconstruction error, contractive score on the clean
  * input, the configured anomaly score, the anomaly flag against a threshold, and on request every feature's
- * reconstruction loss and the indices of the k largest. One instance per thread (it caches parameter views).
+ * reconstruction loss and the indices of the k features that contribute most to the anomaly score (largest
+ * loss; largest weighted loss under {@code weighted-reconstruction}). One instance per thread (it caches
+ * parameter views).
  */
 public final class BatchScorer {
     private final CdaeModel model;
@@ -22,13 +24,38 @@ public final class BatchScorer {
     private final io.cdae.model.CdaeParameters views;
     private final float[] offset;
     private final float[] scale;
+    /** [1, d] feature weights of the weighted score, or null. */
+    private final INDArray weights;
 
     /** Scores of one row. {@code featureErrors} and {@code topFeatures} are null unless requested. */
     public record RowScore(double reconstruction, double contractive, double anomalyScore, boolean anomaly,
                            double[] featureErrors, int[] topFeatures) {
     }
 
+    /**
+     * A scorer by {@code score} against {@code threshold}; a weighted score takes its feature weights from the
+     * model's calibration.
+     */
     public BatchScorer(CdaeModel model, AnomalyScore score, double threshold) {
+        this(model, score, threshold, score.needsFeatureWeights() ? storedWeights(model) : null);
+    }
+
+    /**
+     * A scorer with explicit feature weights ({@link FeatureWeights}; null unless the score needs them), as
+     * the calibration uses before the weights are stored.
+     */
+    public BatchScorer(CdaeModel model, AnomalyScore score, double threshold, double[] featureWeights) {
+        if (score.needsFeatureWeights() && (featureWeights == null
+                || featureWeights.length != model.config().inputWidth())) {
+            throw new IllegalArgumentException("anomaly score " + score.key() + " needs "
+                    + model.config().inputWidth() + " feature weights, found "
+                    + (featureWeights == null ? "none" : Integer.toString(featureWeights.length)));
+        }
+        try (MemoryWorkspace out = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            this.weights = score.needsFeatureWeights()
+                    ? Nd4j.create(featureWeights, new long[] {1, featureWeights.length}, 'c')
+                    .castTo(model.parameters().dataType()) : null;
+        }
         this.model = model;
         this.score = score;
         this.threshold = threshold;
@@ -55,6 +82,15 @@ public final class BatchScorer {
         }
         return new BatchScorer(model, c == null ? AnomalyScore.RECONSTRUCTION : c.score(),
                 Double.isNaN(thresholdOverride) ? c.threshold() : thresholdOverride);
+    }
+
+    private static double[] storedWeights(CdaeModel model) {
+        Calibration c = model.calibration();
+        if (c == null || c.featureWeights() == null) {
+            throw new IllegalArgumentException("anomaly score weighted-reconstruction needs the feature weights of a "
+                    + "calibration; this model has none (train it with anomaly-score = weighted-reconstruction)");
+        }
+        return c.featureWeights();
     }
 
     public double threshold() {
@@ -96,6 +132,7 @@ public final class BatchScorer {
         }
         double[] rec;
         double[] con;
+        double[] weighted;
         double[][] errors;
         // every intermediate array of the minibatch lives in one per-thread workspace, reused by the next
         // minibatch: scoring allocates no native memory per row, so memory stays flat however many rows
@@ -104,16 +141,41 @@ public final class BatchScorer {
             CdaeObjective.RowTerms t = objective.rowTerms(views, x, model.config().seed());
             rec = t.reconstruction().castTo(DataType.DOUBLE).toDoubleVector();
             con = t.contractive().castTo(DataType.DOUBLE).toDoubleVector();
-            errors = topK > 0 || featureErrors ? t.featureErrors().castTo(DataType.DOUBLE).toDoubleMatrix() : null;
+            weighted = weights == null ? null : t.featureErrors().mulRowVector(weights).sum(1).castTo(DataType.DOUBLE)
+                    .toDoubleVector();
+            errors = topK > 0 || featureErrors ? rows(t.featureErrors(), n, d) : null;
         }
         double lambda = model.config().contractiveWeight();
+        double[] w = weights == null ? null : weights.castTo(DataType.DOUBLE).toDoubleVector();
         RowScore[] out = new RowScore[n];
         for (int i = 0; i < n; i++) {
-            double s = score.combine(rec[i], con[i], lambda);
+            double s = score.combine(rec[i], weighted == null ? Double.NaN : weighted[i], con[i], lambda);
             out[i] = new RowScore(rec[i], con[i], s, s > threshold, featureErrors ? errors[i] : null,
-                    topK > 0 ? top(errors[i], topK) : null);
+                    topK > 0 ? top(contributions(errors[i], w), topK) : null);
         }
         return out;
+    }
+
+    /** The rows of an [n, d] array as doubles, with one bulk copy (toDoubleMatrix copies row by row). */
+    private static double[][] rows(INDArray a, int n, int d) {
+        double[] flat = a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[][] out = new double[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+        }
+        return out;
+    }
+
+    /** Each feature's share of the anomaly score: its loss, times its weight under the weighted score. */
+    private static double[] contributions(double[] errors, double[] weights) {
+        if (weights == null) {
+            return errors;
+        }
+        double[] c = new double[errors.length];
+        for (int j = 0; j < c.length; j++) {
+            c[j] = errors[j] * weights[j];
+        }
+        return c;
     }
 
     /** Indices of the k largest values, largest first (ties by lower index). */

@@ -47,9 +47,34 @@ class ModelExportTest {
         }
     }
 
+    @Test
+    void exportedFeatureWeightsReproduceTheWeightedScore() throws IOException {
+        CdaeConfig c = CdaeConfig.defaults(10);
+        INDArray raw = Nd4j.rand(DataType.DOUBLE, 4, 10).muli(50);
+        double[] weights = {0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9.5};
+        CdaeModel model = CdaeModel.of(CdaeNetwork.create(c, DataType.DOUBLE), c, Normaliser.fit(Normaliser.MIN_MAX, raw),
+                Map.of()).withCalibration(io.cdae.score.Calibration.of(io.cdae.score.AnomalyScore.WEIGHTED_RECONSTRUCTION,
+                "mad", 4, 1.0, 0.1, 3.0, 0.05, 2.0, 0.1, weights));
+        Path dir = tmp.resolve("export-weighted");
+        ModelExport.export(model, dir);
+        float[][] rows = raw.castTo(DataType.FLOAT).toFloatMatrix();
+        io.cdae.score.BatchScorer.RowScore[] s = io.cdae.score.BatchScorer.calibrated(model, Double.NaN).score(rows, 0, false);
+        for (int r = 0; r < 4; r++) {
+            double[] x = new double[10];
+            for (int j = 0; j < 10; j++) {
+                x[j] = rows[r][j];
+            }
+            // the scorer normalises in float (as the scoring job does), the independent pass in double
+            assertEquals(s[r].anomalyScore(), IndependentForward.error(dir, x, true), 1e-6 * Math.max(1, s[r].anomalyScore()));
+        }
+        assertEquals("weighted-reconstruction",
+                new ObjectMapper().readTree(dir.resolve("calibration.json").toFile()).get("anomaly-score").asText());
+    }
+
     /** Reads the export with Jackson and plain arrays only: sigmoid hidden and output layers, MSE. */
     static final class IndependentForward {
-        static double reconstructionError(Path dir, double[] x) throws IOException {
+        /** The reconstruction error, weighted by feature-weights.csv when {@code weighted}. */
+        static double error(Path dir, double[] x, boolean weighted) throws IOException {
             JsonNode index = new ObjectMapper().readTree(dir.resolve("index.json").toFile());
             JsonNode config = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
             Map<String, double[][]> m = new HashMap<>();
@@ -72,10 +97,15 @@ class ModelExportTest {
                 a = sigmoid(affine(a, w, m.get("db" + k)[0], config.get("tied-weights").asBoolean()));
             }
             double err = 0;
+            double[] weights = m.containsKey("anomaly-score.feature-weights") ? m.get("anomaly-score.feature-weights")[0] : null;
             for (int i = 0; i < a.length; i++) {
-                err += (a[i] - clean[i]) * (a[i] - clean[i]);
+                err += (a[i] - clean[i]) * (a[i] - clean[i]) * (weighted && weights != null ? weights[i] : 1.0);
             }
             return err;
+        }
+
+        static double reconstructionError(Path dir, double[] x) throws IOException {
+            return error(dir, x, false);
         }
 
         /** a W + b, with W used transposed when {@code transposed}. */

@@ -56,6 +56,17 @@ class ModelStoreTest {
     }
 
     @Test
+    void aCalibrationWithFeatureWeightsRoundTrips() throws IOException {
+        io.cdae.score.Calibration c = io.cdae.score.Calibration.of(io.cdae.score.AnomalyScore.WEIGHTED_RECONSTRUCTION,
+                "quantile", 40, 2.0, 0.3, 3.0, 0.05, 2.5, 0.1, new double[] {0.25, 1.0 / 3, 7.0, 1e-300, 5, 6, 7, 8, 9, 10, 11, 12});
+        Path dir = tmp.resolve("calibrated");
+        ModelStore.save(trainedModel().withCalibration(c), dir);
+        io.cdae.score.Calibration back = ModelStore.load(dir).calibration();
+        assertEquals(c, back);
+        assertEquals(2.5, back.threshold(), 0.0);
+    }
+
+    @Test
     void saveReplacesAnEarlierModelAndLeavesNoTemporaryFiles() throws IOException {
         Path dir = tmp.resolve("model");
         ModelStore.save(trainedModel(), dir);

@@ -46,6 +46,11 @@ class BatchScorerTest {
         double[] c = p.decoderBias(1).castTo(DataType.DOUBLE).toDoubleVector();
 
         BatchScorer scorer = new BatchScorer(model, AnomalyScore.TOTAL, 10.0);
+        double[] weights = new double[D];
+        for (int j = 0; j < D; j++) {
+            weights[j] = r.nextDouble(0.1, 10);
+        }
+        BatchScorer weightedScorer = new BatchScorer(model, AnomalyScore.WEIGHTED_RECONSTRUCTION, 10.0, weights);
         for (int n : new int[] {7, 30, 1, 30}) {
             float[][] rows = new float[n][D];
             for (float[] row : rows) {
@@ -53,6 +58,7 @@ class BatchScorerTest {
                     row[j] = (float) r.nextDouble(-3, 3);
                 }
             }
+            BatchScorer.RowScore[] weighted = weightedScorer.score(rows, 1, true);
             BatchScorer.RowScore[] s = scorer.score(rows, 2, true);
             assertEquals(n, s.length);
             for (int i = 0; i < n; i++) {
@@ -75,6 +81,9 @@ class BatchScorerTest {
                     contractive += slope * slope * col;
                 }
                 double error = 0;
+                double weightedError = 0;
+                int top = 0;
+                double topContribution = -1;
                 for (int j = 0; j < D; j++) {
                     double v = c[j];
                     for (int k = 0; k < H; k++) {
@@ -82,8 +91,16 @@ class BatchScorerTest {
                     }
                     double y = 1 / (1 + Math.exp(-v));
                     error += (y - x[j]) * (y - x[j]);
+                    weightedError += weights[j] * (y - x[j]) * (y - x[j]);
+                    if (weights[j] * (y - x[j]) * (y - x[j]) > topContribution) {
+                        topContribution = weights[j] * (y - x[j]) * (y - x[j]);
+                        top = j;
+                    }
                     assertEquals((y - x[j]) * (y - x[j]), s[i].featureErrors()[j], 1e-5 * (1 + error));
                 }
+                assertEquals(weightedError, weighted[i].anomalyScore(), 1e-5 * weightedError);
+                assertEquals(error, weighted[i].reconstruction(), 1e-5 * error);
+                assertEquals(top, weighted[i].topFeatures()[0]);
                 assertEquals(error, s[i].reconstruction(), 1e-5 * error);
                 assertEquals(contractive, s[i].contractive(), 1e-5 * contractive);
                 assertEquals(error + 0.3 * contractive, s[i].anomalyScore(), 1e-5 * s[i].anomalyScore());
@@ -91,6 +108,16 @@ class BatchScorerTest {
                 assertEquals(2, s[i].topFeatures().length);
             }
         }
+    }
+
+    @Test
+    void aWeightedScoreNeedsOneWeightPerFeature() {
+        CdaeConfig config = CdaeConfig.defaults(D);
+        CdaeModel model = CdaeModel.of(CdaeNetwork.create(config, DataType.FLOAT), config, Normaliser.identity(D), Map.of());
+        assertThrows(IllegalArgumentException.class,
+                () -> new BatchScorer(model, AnomalyScore.WEIGHTED_RECONSTRUCTION, 1.0, new double[D - 1]));
+        // without a calibration there are no stored weights to take
+        assertThrows(IllegalArgumentException.class, () -> new BatchScorer(model, AnomalyScore.WEIGHTED_RECONSTRUCTION, 1.0));
     }
 
     @Test

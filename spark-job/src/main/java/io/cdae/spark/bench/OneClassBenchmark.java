@@ -4,10 +4,12 @@ import io.cdae.config.CdaeConfig;
 import io.cdae.config.CorruptionType;
 import io.cdae.io.CdaeModel;
 import io.cdae.io.Normaliser;
-import io.cdae.model.CdaeObjective;
 import io.cdae.score.AnomalyScore;
+import io.cdae.score.BatchScorer;
+import io.cdae.score.FeatureWeights;
 import io.cdae.score.RocAuc;
 import io.cdae.spark.config.ConfigSources;
+import io.cdae.spark.config.JobConfig;
 import io.cdae.spark.data.IdxReader;
 import io.cdae.train.SingleProcessTrainer;
 import org.apache.hadoop.conf.Configuration;
@@ -30,10 +32,18 @@ import java.util.Map;
  * and mean, for the CDAE and for a plain autoencoder (lambda = 0, no corruption) and a denoising-only one
  * (lambda = 0) with the same architecture, optimiser and epochs.
  *
+ * <p>As the trainer does, each class's training images are split: {@code holdout-fraction} of them (0.1 by
+ * default) are held out and give the feature weights of the {@code weighted-reconstruction} score, the rest
+ * are trained on. The ROC-AUC of every anomaly score is printed; the table shows the configured one
+ * ({@code --score}, or {@code --set anomaly-score=...}).
+ *
  * <pre>usage: OneClassBenchmark DATA_DIR [--epochs N] [--set key=value ...] [--only-cdae] [--classes 0,6]
- *        [--normalisation min-max|standard] [--score reconstruction|contractive|total] [--output FILE.md]</pre>
+ *        [--normalisation min-max|standard] [--score reconstruction|weighted-reconstruction|contractive|total]
+ *        [--output FILE.md]</pre>
  */
 public final class OneClassBenchmark {
+    private static final int BATCH = 1024;
+
     private OneClassBenchmark() {
     }
 
@@ -43,9 +53,8 @@ public final class OneClassBenchmark {
         String output = null;
         boolean onlyCdae = false;
         String normalisation = Normaliser.MIN_MAX;
-        AnomalyScore scoreKind = AnomalyScore.RECONSTRUCTION;
+        String scoreKey = null;
         int[] classes = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
-        double holdout = 0;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--epochs" -> sets.add("epochs=" + args[++i]);
@@ -53,20 +62,24 @@ public final class OneClassBenchmark {
                 case "--output" -> output = args[++i];
                 case "--only-cdae" -> onlyCdae = true;
                 case "--normalisation" -> normalisation = args[++i];
-                case "--score" -> scoreKind = AnomalyScore.parse(args[++i]);
-                case "--holdout" -> holdout = Double.parseDouble(args[++i]);
+                case "--score" -> scoreKey = args[++i];
                 case "--classes" -> classes = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
+        }
+        if (scoreKey != null) {
+            sets.add("anomaly-score=" + scoreKey);
         }
         Configuration conf = new Configuration();
         int[][] trainImages = IdxReader.readImages(new Path(dir, "train-images-idx3-ubyte.gz"), conf);
         int[] trainLabels = IdxReader.readLabels(new Path(dir, "train-labels-idx1-ubyte.gz"), conf, trainImages.length);
         int[][] testImages = IdxReader.readImages(new Path(dir, "t10k-images-idx3-ubyte.gz"), conf);
         int[] testLabels = IdxReader.readLabels(new Path(dir, "t10k-labels-idx1-ubyte.gz"), conf, testImages.length);
-        INDArray test = matrix(testImages, null, -1);
+        float[][] test = floats(testImages, null, -1);
 
-        CdaeConfig cdae = ConfigSources.load(null, sets).model(784);
+        JobConfig job = ConfigSources.load(null, sets);
+        AnomalyScore scoreKind = AnomalyScore.parse(job.anomalyScore());
+        CdaeConfig cdae = job.model(784);
         Map<String, CdaeConfig> variants = new LinkedHashMap<>();
         variants.put("CDAE", cdae);
         if (!onlyCdae) {
@@ -80,44 +93,30 @@ public final class OneClassBenchmark {
             double[] perClass = new double[classes.length];
             for (int c = 0; c < classes.length; c++) {
                 int k = classes[c];
-                INDArray all = matrix(trainImages, trainLabels, k);
-                int fitRows = (int) Math.round(all.size(0) * (1 - holdout));
-                INDArray train = all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, fitRows), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+                // the trainer's split: holdout-fraction of the class's training images (the last ones; the file's
+                // order is random) held out to calibrate the feature weights, the rest trained on
+                float[][] all = floats(trainImages, trainLabels, k);
+                int fitRows = Math.max(1, (int) Math.round(all.length * (1 - job.holdoutFraction())));
+                float[][] fit = java.util.Arrays.copyOfRange(all, 0, fitRows);
+                float[][] heldOut = fitRows < all.length ? java.util.Arrays.copyOfRange(all, fitRows, all.length) : fit;
+                INDArray train = Nd4j.create(fit);
                 Normaliser n = Normaliser.MIN_MAX.equals(normalisation)
                         ? Normaliser.fromStatistics(Normaliser.MIN_MAX, new double[784], filled(255.0), null, null)
                         : Normaliser.fit(normalisation, train);
                 SingleProcessTrainer.Result r = new SingleProcessTrainer(v.getValue(), DataType.FLOAT).train(n.apply(train));
                 CdaeModel model = CdaeModel.of(r.network(), v.getValue(), n, Map.of());
-                // in minibatches of 1,024 rows, as the scoring job does: a deep encoder's exact Jacobian
-                // (input width x code width per row) does not fit memory for 10,000 rows at once
-                int testRows = (int) test.size(0);
-                double[] rec = new double[testRows];
-                double[] meanSq = null;
-                if (holdout > 0) {
-                    INDArray held = all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(fitRows, all.size(0)), org.nd4j.linalg.indexing.NDArrayIndex.all());
-                    meanSq = model.score(held).featureErrors().castTo(DataType.DOUBLE).mean(0).toDoubleVector();
-                }
-                double[] floors = {0.0, 0.01, 0.1, 1.0};
-                double[][] weighted = new double[floors.length][testRows];
-                double[] jac = new double[testRows];
-                for (int from = 0; from < testRows; from += 1024) {
-                    int to = Math.min(testRows, from + 1024);
-                    CdaeObjective.RowTerms terms = model.score(test.get(
-                            org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all()));
-                    System.arraycopy(terms.reconstruction().castTo(DataType.DOUBLE).toDoubleVector(), 0, rec, from, to - from);
-                    System.arraycopy(terms.contractive().castTo(DataType.DOUBLE).toDoubleVector(), 0, jac, from, to - from);
-                    if (meanSq != null) {
-                        double[][] fe = terms.featureErrors().castTo(DataType.DOUBLE).toDoubleMatrix();
-                        double avg = java.util.Arrays.stream(meanSq).average().orElse(1);
-                        for (int f = 0; f < floors.length; f++) {
-                            for (int q = 0; q < fe.length; q++) {
-                                double acc = 0;
-                                for (int j = 0; j < fe[q].length; j++) {
-                                    acc += fe[q][j] / Math.max(meanSq[j], floors[f] * avg + 1e-12);
-                                }
-                                weighted[f][from + q] = acc;
-                            }
-                        }
+                double[] weights = FeatureWeights.fromMeanErrors(meanFeatureErrors(model, heldOut), job.errorWeightFloor());
+                // the test images in minibatches of 1,024 rows, as the scoring job scores them
+                BatchScorer scorer = new BatchScorer(model, AnomalyScore.WEIGHTED_RECONSTRUCTION, Double.POSITIVE_INFINITY,
+                        weights);
+                double[][] rows = new double[3][test.length];
+                for (int from = 0; from < test.length; from += BATCH) {
+                    BatchScorer.RowScore[] s = scorer.score(java.util.Arrays.copyOfRange(test, from,
+                            Math.min(test.length, from + BATCH)), 0, false);
+                    for (int i = 0; i < s.length; i++) {
+                        rows[0][from + i] = s[i].reconstruction();
+                        rows[1][from + i] = s[i].anomalyScore();
+                        rows[2][from + i] = s[i].contractive();
                     }
                 }
                 double[] labels = new double[testLabels.length];
@@ -126,35 +125,44 @@ public final class OneClassBenchmark {
                 }
                 Map<AnomalyScore, Double> byScore = new java.util.EnumMap<>(AnomalyScore.class);
                 for (AnomalyScore s : AnomalyScore.values()) {
-                    double[] scores = new double[rec.length];
+                    double[] scores = new double[test.length];
                     for (int i = 0; i < scores.length; i++) {
-                        scores[i] = s.combine(rec[i], jac[i], v.getValue().contractiveWeight());
+                        scores[i] = s.combine(rows[0][i], rows[1][i], rows[2][i], v.getValue().contractiveWeight());
                     }
                     byScore.put(s, RocAuc.rocAuc(labels, scores));
                 }
                 perClass[c] = byScore.get(scoreKind);
-                if (meanSq != null) {
-                    StringBuilder wb = new StringBuilder();
-                    for (int f = 0; f < floors.length; f++) {
-                        wb.append(String.format(Locale.ROOT, " floor %.2f: %.4f", floors[f], RocAuc.rocAuc(labels, weighted[f])));
-                    }
-                    System.out.printf(Locale.ROOT, "%s class %d weighted:%s%n", v.getKey(), k, wb);
-                }
-                System.out.printf(Locale.ROOT, "%s class %d: ROC-AUC %.4f (reconstruction %.4f, contractive %.4f, total %.4f; %.0f s elapsed)%n",
-                        v.getKey(), k, perClass[c], byScore.get(AnomalyScore.RECONSTRUCTION), byScore.get(AnomalyScore.CONTRACTIVE),
-                        byScore.get(AnomalyScore.TOTAL), (System.nanoTime() - t0) / 1e9);
+                System.out.printf(Locale.ROOT, "%s class %d: ROC-AUC %.4f (reconstruction %.4f, weighted-reconstruction %.4f, "
+                                + "contractive %.4f, total %.4f; %.0f s elapsed)%n", v.getKey(), k, perClass[c],
+                        byScore.get(AnomalyScore.RECONSTRUCTION), byScore.get(AnomalyScore.WEIGHTED_RECONSTRUCTION),
+                        byScore.get(AnomalyScore.CONTRACTIVE), byScore.get(AnomalyScore.TOTAL), (System.nanoTime() - t0) / 1e9);
             }
             auc.put(v.getKey(), perClass);
         }
-        String table = table(auc, cdae, classes, normalisation, scoreKind);
+        String table = table(auc, cdae, classes, normalisation, scoreKind, job);
         System.out.println(table);
         if (output != null) {
             Files.writeString(java.nio.file.Path.of(output), table);
         }
     }
 
+    /** Mean reconstruction loss of every feature over the rows, scored in minibatches. */
+    private static double[] meanFeatureErrors(CdaeModel model, float[][] rows) {
+        BatchScorer scorer = new BatchScorer(model, AnomalyScore.RECONSTRUCTION, Double.POSITIVE_INFINITY);
+        double[] sum = new double[model.config().inputWidth()];
+        for (int from = 0; from < rows.length; from += BATCH) {
+            for (BatchScorer.RowScore s : scorer.score(java.util.Arrays.copyOfRange(rows, from,
+                    Math.min(rows.length, from + BATCH)), 0, true)) {
+                for (int j = 0; j < sum.length; j++) {
+                    sum[j] += s.featureErrors()[j] / rows.length;
+                }
+            }
+        }
+        return sum;
+    }
+
     private static String table(Map<String, double[]> auc, CdaeConfig c, int[] classes, String normalisation,
-                                AnomalyScore score) {
+                                AnomalyScore score, JobConfig job) {
         StringBuilder b = new StringBuilder("| model | ");
         for (int k : classes) {
             b.append(k).append(" | ");
@@ -170,7 +178,9 @@ public final class OneClassBenchmark {
             }
             b.append(String.format(Locale.ROOT, "**%.3f** |%n", sum / classes.length));
         }
-        b.append("\nnormalisation: ").append(normalisation).append(", anomaly score: ").append(score.key());
+        b.append("\nnormalisation: ").append(normalisation).append(", anomaly score: ").append(score.key())
+                .append(", holdout-fraction: ").append(job.holdoutFraction())
+                .append(", error-weight-floor: ").append(job.errorWeightFloor());
         b.append("\nconfig: ").append(io.cdae.config.CdaeConfigJson.toJson(c).replaceAll("\\s+", " ")).append('\n');
         return b.toString();
     }
@@ -187,8 +197,8 @@ public final class OneClassBenchmark {
         return d;
     }
 
-    /** Images of class {@code k} (all when labels is null) as a float matrix. */
-    private static INDArray matrix(int[][] images, int[] labels, int k) {
+    /** Images of class {@code k} (all when labels is null) as float rows. */
+    private static float[][] floats(int[][] images, int[] labels, int k) {
         List<float[]> rows = new ArrayList<>();
         for (int i = 0; i < images.length; i++) {
             if (labels == null || labels[i] == k) {
@@ -199,6 +209,6 @@ public final class OneClassBenchmark {
                 rows.add(f);
             }
         }
-        return Nd4j.create(rows.toArray(new float[0][]));
+        return rows.toArray(new float[0][]);
     }
 }

@@ -26,13 +26,13 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
                         List<String> featureColumns, List<String> excludeColumns, String where,
                         String normalisation, double holdoutFraction, String anomalyScore, String thresholdRule,
                         double madK, double contamination, String badRows, String quarantineDir,
-                        int divergenceRetries) {
+                        int divergenceRetries, double errorWeightFloor) {
 
     /** The job keys (besides the model keys). */
     public static final Set<String> JOB_KEYS = Set.of("averaging-frequency", "partitions", "storage-level",
             "checkpoint-dir", "checkpoint-interval", "data-type", "input-format", "feature-columns",
             "exclude-columns", "where", "normalisation", "holdout-fraction", "anomaly-score", "threshold-rule", "mad-k",
-            "contamination", "bad-rows", "quarantine-dir", "divergence-retries");
+            "contamination", "bad-rows", "quarantine-dir", "divergence-retries", "error-weight-floor");
 
     /** The model keys: every CdaeConfig key except input-width. */
     public static final Set<String> MODEL_KEYS = Set.of("encoder-widths", "activation", "tied-weights",
@@ -73,13 +73,14 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
                 get(values, "where"),
                 oneOf(values, "normalisation", Normaliser.NONE, Normaliser.MIN_MAX, Normaliser.STANDARD),
                 fraction(values, "holdout-fraction"),
-                oneOf(values, "anomaly-score", "reconstruction", "contractive", "total"),
+                oneOf(values, "anomaly-score", "reconstruction", "weighted-reconstruction", "contractive", "total"),
                 oneOf(values, "threshold-rule", "mad", "quantile"),
                 positiveDouble(values, "mad-k"),
                 openFraction(values, "contamination"),
                 oneOf(values, "bad-rows", "fail", "skip", "quarantine"),
                 get(values, "quarantine-dir"),
-                positiveInt(values, "divergence-retries", 0));
+                positiveInt(values, "divergence-retries", 0),
+                positiveDouble(values, "error-weight-floor"));
         job.model(1);
         return job;
     }

@@ -31,12 +31,19 @@ public final class DistributedScores {
     private DistributedScores() {
     }
 
-    public static JavaRDD<Double> scores(SparkSession spark, ModelPayload payload, AnomalyScore score, JavaRDD<float[]> rows) {
+    /**
+     * The anomaly score of every row; {@code featureWeights} are the weights of a weighted score (null for
+     * the others, or to take them from the model's calibration).
+     */
+    public static JavaRDD<Double> scores(SparkSession spark, ModelPayload payload, AnomalyScore score,
+                                         double[] featureWeights, JavaRDD<float[]> rows) {
         Broadcast<ModelPayload> bc = spark.sparkContext().broadcast(payload, scala.reflect.ClassTag$.MODULE$.apply(ModelPayload.class));
         return rows.mapPartitions(it -> {
             io.cdae.spark.train.TaskResources.apply();
             return new Iterator<Double>() {
-                private final BatchScorer scorer = new BatchScorer(bc.value().model(), score, Double.POSITIVE_INFINITY);
+                private final BatchScorer scorer = featureWeights == null
+                        ? new BatchScorer(bc.value().model(), score, Double.POSITIVE_INFINITY)
+                        : new BatchScorer(bc.value().model(), score, Double.POSITIVE_INFINITY, featureWeights);
                 private final List<Double> buffer = new ArrayList<>();
                 private int next;
 
@@ -71,9 +78,52 @@ public final class DistributedScores {
         });
     }
 
-    public static Quantiles quantiles(SparkSession spark, ModelPayload payload, AnomalyScore score, JavaRDD<float[]> rows,
-                                      double upper) {
-        Dataset<Row> df = spark.createDataset(scores(spark, payload, score, rows).rdd(), Encoders.DOUBLE()).toDF("s").cache();
+    /**
+     * The mean reconstruction loss of every feature over the rows (minibatches per partition, summed on the
+     * executors; only one vector per partition reaches the driver).
+     */
+    public static double[] featureMeanErrors(SparkSession spark, ModelPayload payload, JavaRDD<float[]> rows) {
+        Broadcast<ModelPayload> bc = spark.sparkContext().broadcast(payload, scala.reflect.ClassTag$.MODULE$.apply(ModelPayload.class));
+        int d = payload.model().config().inputWidth();
+        double[] sums = rows.mapPartitions(it -> {
+            io.cdae.spark.train.TaskResources.apply();
+            BatchScorer scorer = new BatchScorer(bc.value().model(), AnomalyScore.RECONSTRUCTION, Double.POSITIVE_INFINITY);
+            double[] acc = new double[d + 1];
+            List<float[]> batch = new ArrayList<>(BATCH);
+            while (it.hasNext()) {
+                batch.add(it.next());
+                if (batch.size() == BATCH || !it.hasNext()) {
+                    for (BatchScorer.RowScore s : scorer.score(batch.toArray(new float[0][]), 0, true)) {
+                        for (int j = 0; j < d; j++) {
+                            acc[j] += s.featureErrors()[j];
+                        }
+                    }
+                    acc[d] += batch.size();
+                    batch.clear();
+                }
+            }
+            return java.util.List.of(acc).iterator();
+        }).reduce((a, b) -> {
+            double[] c = a.clone();
+            for (int j = 0; j < c.length; j++) {
+                c[j] += b[j];
+            }
+            return c;
+        });
+        if (sums[d] == 0) {
+            throw new IllegalArgumentException("no rows to compute feature weights on");
+        }
+        double[] means = new double[d];
+        for (int j = 0; j < d; j++) {
+            means[j] = sums[j] / sums[d];
+        }
+        return means;
+    }
+
+    public static Quantiles quantiles(SparkSession spark, ModelPayload payload, AnomalyScore score,
+                                      double[] featureWeights, JavaRDD<float[]> rows, double upper) {
+        Dataset<Row> df = spark.createDataset(scores(spark, payload, score, featureWeights, rows).rdd(), Encoders.DOUBLE())
+                .toDF("s").cache();
         try {
             long n = df.count();
             double[] q = df.stat().approxQuantile("s", new double[] {0.5, upper}, RELATIVE_ERROR);

@@ -6,6 +6,7 @@ import io.cdae.io.Normaliser;
 import io.cdae.random.SeedSequence;
 import io.cdae.score.AnomalyScore;
 import io.cdae.score.Calibration;
+import io.cdae.score.FeatureWeights;
 import io.cdae.spark.config.JobConfig;
 import io.cdae.spark.data.InputException;
 import io.cdae.spark.ml.ModelPayload;
@@ -105,7 +106,7 @@ public final class CdaeTrainer {
     }
 
     /** Row {@code index} is held out with probability {@code fraction}, decided by the seed alone. */
-    static boolean isHeldOut(long seed, long index, double fraction) {
+    public static boolean isHeldOut(long seed, long index, double fraction) {
         return fraction > 0 && new SplittableRandom(SeedSequence.derive(seed, SeedSequence.HOLDOUT, index)).nextDouble() < fraction;
     }
 
@@ -116,10 +117,16 @@ public final class CdaeTrainer {
 
     private Calibration calibrate(CdaeModel model, JavaRDD<float[]> rows) {
         AnomalyScore score = AnomalyScore.parse(job.anomalyScore());
-        DistributedScores.Quantiles q = DistributedScores.quantiles(spark, new ModelPayload(model), score, rows,
+        ModelPayload payload = new ModelPayload(model);
+        double[] weights = null;
+        if (score.needsFeatureWeights()) {
+            weights = FeatureWeights.fromMeanErrors(DistributedScores.featureMeanErrors(spark, payload, rows),
+                    job.errorWeightFloor());
+        }
+        DistributedScores.Quantiles q = DistributedScores.quantiles(spark, payload, score, weights, rows,
                 1 - job.contamination());
         return Calibration.of(score, job.thresholdRule(), q.rows(), q.median(), q.mad(), job.madK(), job.contamination(),
-                q.quantile());
+                q.quantile(), score.needsFeatureWeights() ? job.errorWeightFloor() : Double.NaN, weights);
     }
 
     /** Per-feature min, max, mean and variance in one pass (Spark's MultivariateOnlineSummarizer). */

@@ -118,4 +118,60 @@ class CdaeSparkModelTest {
         // an explicit threshold below every score flags every row
         assertEquals(60, model.setThreshold(-1.0).transform(assembler.transform(test)).filter(col("is_anomaly")).count());
     }
+
+    @Test
+    void weightedReconstructionUsesWeightsCalibratedOnTheHeldOutRows() {
+        VectorAssembler assembler = new VectorAssembler().setInputCols(pixels).setOutputCol("features");
+        CdaeSparkModel model = estimator().setConfig("anomaly-score", "weighted-reconstruction")
+                .setConfig("holdout-fraction", 0.2).fit(assembler.transform(train)).setFeatureErrors(true).setTopFeatures(1);
+        CdaeModel core = model.cdaeModel();
+        io.cdae.score.Calibration c = core.calibration();
+        assertEquals("weighted-reconstruction", c.anomalyScore());
+        assertEquals(0.1, c.errorWeightFloor(), 0.0);
+
+        // the held-out rows by the trainer's seeded rule, their mean per-feature loss summed here, the weights
+        // from that by the formula
+        List<Row> rows = train.collectAsList();
+        List<float[]> heldOut = new java.util.ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (io.cdae.spark.train.CdaeTrainer.isHeldOut(core.config().seed(), i, 0.2)) {
+                float[] x = new float[pixels.length];
+                for (int j = 0; j < x.length; j++) {
+                    x[j] = ((Number) rows.get(i).get(rows.get(i).fieldIndex(pixels[j]))).floatValue();
+                }
+                heldOut.add(x);
+            }
+        }
+        assertEquals(heldOut.size(), c.heldOutRows());
+        double[] mean = new double[pixels.length];
+        for (io.cdae.score.BatchScorer.RowScore s : new io.cdae.score.BatchScorer(core,
+                io.cdae.score.AnomalyScore.RECONSTRUCTION, 0.0).score(heldOut.toArray(new float[0][]), 0, true)) {
+            for (int j = 0; j < mean.length; j++) {
+                mean[j] += s.featureErrors()[j] / heldOut.size();
+            }
+        }
+        double avg = Arrays.stream(mean).average().orElseThrow();
+        double[] w = c.featureWeights();
+        assertEquals(pixels.length, w.length);
+        for (int j = 0; j < w.length; j++) {
+            assertEquals(1.0 / Math.max(mean[j], 0.1 * avg), w[j], 1e-4 * w[j], "weight of feature " + j);
+        }
+
+        // the score is the weighted sum of the per-feature losses, the top feature the largest weighted loss
+        for (Row r : model.transform(assembler.transform(test)).limit(10).collectAsList()) {
+            List<Double> errors = r.getList(r.fieldIndex("feature_errors"));
+            double weighted = 0;
+            int best = 0;
+            for (int j = 0; j < w.length; j++) {
+                weighted += w[j] * errors.get(j);
+                if (w[j] * errors.get(j) > w[best] * errors.get(best)) {
+                    best = j;
+                }
+            }
+            double score = r.getDouble(r.fieldIndex("anomaly_score"));
+            assertEquals(weighted, score, 1e-4 * weighted);
+            assertEquals(pixels[best], r.getList(r.fieldIndex("top_features")).get(0));
+            assertEquals(score > model.effectiveThreshold(), r.getBoolean(r.fieldIndex("is_anomaly")));
+        }
+    }
 }
