@@ -176,7 +176,7 @@ public final class OneClassBenchmark {
                 b.append(String.format(Locale.ROOT, "%.3f | ", a));
                 sum += a;
             }
-            b.append(String.format(Locale.ROOT, "**%.3f** |%n", sum / classes.length));
+            b.append(String.format(Locale.ROOT, "**%.4f** |%n", sum / classes.length));
         }
         b.append("\nnormalisation: ").append(normalisation).append(", anomaly score: ").append(score.key())
                 .append(", holdout-fraction: ").append(job.holdoutFraction())
