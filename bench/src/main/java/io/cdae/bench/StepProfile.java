@@ -74,6 +74,18 @@ public final class StepProfile {
             Gemm.mul(y, w);                     // dH [B,784]x[784,h]
             Gemm.mul(corrupted, true, h, false); // dW [784,B]x[B,h]
         });
+        parts.put("the same 5 GEMMs through mmul and transposed views", () -> {
+            corrupted.mmul(w);
+            h.mmul(w.transpose());
+            y.transpose().mmul(h);
+            y.mmul(w);
+            corrupted.transpose().mmul(h);
+        });
+        float[] host = y.data().asFloat();
+        parts.put("[B,784] from a Java float[]: Nd4j.create", () -> Nd4j.create(host, new long[] {batch, 784}, 'c'));
+        parts.put("[B,784] from a Java float[]: HostArrays.fromFloats", () -> io.cdae.backend.HostArrays.fromFloats(host, batch, 784));
+        parts.put("[B,784] to a Java float[]: data().asFloat()", () -> y.data().asFloat());
+        parts.put("[B,784] to a Java float[]: HostArrays.toFloats", () -> io.cdae.backend.HostArrays.toFloats(y));
         parts.put("one elementwise op on [B,784]", () -> y.mul(y));
         parts.put("one elementwise op on [B,h]", () -> h.mul(h));
         parts.put("sigmoid on [B,784]", () -> org.nd4j.linalg.ops.transforms.Transforms.sigmoid(y, true));

@@ -7,9 +7,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Copies between Java float arrays and ND4J arrays for the per-minibatch paths (training batches, corruption,
  * scoring). On the CPU backend a plain c-order float array is one block of native memory, and a bulk
- * {@code FloatBuffer} copy moves a [128 x 784] batch in about 0.01 ms where {@code Nd4j.create(float[], ...)}
- * takes 0.28 ms and {@code data().asFloat()} 0.1 ms (docs/BENCHMARKS.md). Other backends (CUDA) and views
- * take ND4J's own, synchronising calls.
+ * {@code FloatBuffer} copy moves a minibatch many times faster than {@code Nd4j.create(float[], ...)} and
+ * {@code data().asFloat()}, which go element by element (bench/step-profile times both; docs/BENCHMARKS.md).
+ * Other backends (CUDA) and views take ND4J's own, synchronising calls.
  */
 public final class HostArrays {
     private static final boolean CPU = Nd4j.getEnvironment().isCPU();

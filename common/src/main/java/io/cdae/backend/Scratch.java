@@ -13,8 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * minibatch reuses; nothing created inside may be kept after {@code close()} (results leave as Java values
  * or are written in place into arrays created outside).
  *
- * <p>Why: allocating an ND4J array outside a workspace costs more than most ops on it. One [1024 x 784]
- * float array takes about 10 ms to allocate and 0.13 ms inside a workspace (docs/BENCHMARKS.md).
+ * <p>Why: allocating an ND4J array outside a workspace costs more than most ops on it. One [512 x 784]
+ * float array takes about 0.9 ms to allocate, fifteen times an element-wise op on it (bench/step-profile,
+ * docs/BENCHMARKS.md).
  */
 public final class Scratch {
     /** Learns its size in the first minibatch, grows (by reallocating) if a later one needs more. */

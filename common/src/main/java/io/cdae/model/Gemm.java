@@ -5,8 +5,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Matrix products of the objective as single BLAS calls with transpose flags. {@code a.mmul(w.transpose())}
- * and {@code a.transpose().mmul(b)} cost ND4J a copy or a slower path for the transposed view: on the
- * training step's shapes the flagged call runs 1.3-3x faster (docs/BENCHMARKS.md, "GEMM calls").
+ * and {@code a.transpose().mmul(b)} take a slower path for the transposed view: bench/step-profile times
+ * the step's five GEMMs both ways (docs/BENCHMARKS.md).
  * Results are new c-order arrays (in the active workspace, if any).
  */
 public final class Gemm {
