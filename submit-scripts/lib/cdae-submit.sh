@@ -116,6 +116,6 @@ cdae_java() {
   # shellcheck disable=SC2206
   local opens=($CDAE_JAVA_OPENS)
   export CLASSPATH="$jar:$(cat "$CDAE_TARGET/classpath.txt")"
-  local cmd=(java "${opens[@]}" -Dorg.bytedeco.javacpp.maxbytes=2g "-Dlog4j2.configurationFile=file:$CDAE_ROOT/conf/log4j2.properties" "$main" "$@")
+  local cmd=(java "${opens[@]}" -Dorg.bytedeco.javacpp.maxbytes=2g -Dorg.bytedeco.javacpp.maxphysicalbytes=0 "-Dlog4j2.configurationFile=file:$CDAE_ROOT/conf/log4j2.properties" "$main" "$@")
   exec "${cmd[@]}"
 }

@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+// the JVM settings of the project's launchers (conf/spark-defaults.conf, submit-scripts): JavaCPP's
+// physical-memory check off, which otherwise reads /proc on every array allocation
+@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0"})
 public abstract class Nd4jBenchmark {
     /** ND4J threads (native ops and BLAS). */
     @Param({"1", "2"})
