@@ -64,12 +64,15 @@ for h, b in sorted({(h, b) for (_, h, b) in steps}):
 print()
 for line in open(spark_file):
     m = re.search(r"single_samples_per_s=(\d+) spark_local2_samples_per_s=(\d+) ratio=([0-9.]+)"
-                  r"(?: single_1thread=(\d+) single_2threads=(\d+))?", line)
+                  r"(?: single_1thread=(\d+) single_2threads=(\d+))?"
+                  r"(?: averaging_frequency=(\d+) round_ms=([0-9.]+))?", line)
     if m:
         extra = f" (single process with 1 thread: {m.group(4)}, with 2: {m.group(5)})" if m.group(4) else ""
-        print(f"Spark local[2] parameter averaging (784-64-784, batch 128, 2 partitions, averaging every 5 minibatches, "
+        freq = m.group(6) or "5"
+        rnd = f"; one averaging round {m.group(7)} ms" if m.group(7) else ""
+        print(f"Spark local[2] parameter averaging (784-64-784, batch 128, 2 partitions, averaging every {freq} minibatches, "
               f"one ND4J thread per task): **{m.group(2)} samples/s** vs the single-process trainer at its best "
-              f"**{m.group(1)} samples/s**{extra}: ratio {m.group(3)}.\n")
+              f"**{m.group(1)} samples/s**{extra}: ratio {m.group(3)}{rnd}.\n")
 print("| scoring | rows/s | peak RSS (MiB) |")
 print("|---|---|---|")
 for (t, h), (rows_s, n) in sorted(kernel.items()):

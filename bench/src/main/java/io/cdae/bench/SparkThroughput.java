@@ -19,7 +19,10 @@ import java.util.Locale;
  * Whole-job training throughput: Spark local[2] parameter averaging (2 partitions, averaging every 5
  * minibatches) against the single-process trainer on the same rows and samples per epoch; samples/s is the
  * median over epochs 2..E (epoch 1 includes JIT and cache warm-up).
- * Usage: SparkThroughput [ROWS] [EPOCHS] [HIDDEN] [BATCH]
+ * One line per averaging frequency (default "5,20"), with the time of one averaging round: Spark's fixed
+ * cost per round (scheduling a job, broadcasting the parameters, collecting the results) is what separates the
+ * two trainers when a round's minibatches take little time.
+ * Usage: SparkThroughput [ROWS] [EPOCHS] [HIDDEN] [BATCH] [AVERAGING_FREQUENCIES, e.g. 5,20]
  */
 public final class SparkThroughput {
     private SparkThroughput() {
@@ -30,6 +33,7 @@ public final class SparkThroughput {
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 6;
         int hidden = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         int batch = args.length > 3 ? Integer.parseInt(args[3]) : 128;
+        int[] frequencies = Arrays.stream((args.length > 4 ? args[4] : "5,20").split(",")).mapToInt(Integer::parseInt).toArray();
         CdaeConfig base = BenchData.config(hidden, batch);
         CdaeConfig config = new CdaeConfig(784, base.encoderWidths(), base.activation(), true, base.outputActivation(),
                 base.reconstructionLoss(), base.contractiveWeight(), base.contractiveEstimator(), base.projections(),
@@ -54,12 +58,18 @@ public final class SparkThroughput {
         spark.sparkContext().setLogLevel("WARN");
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<float[]> list = new ArrayList<>(Arrays.asList(data.toFloatMatrix()));
-        double distributed = median(new ParameterAveragingTrainer(config, DataType.FLOAT, 5, 2, StorageLevel.MEMORY_ONLY())
-                .train(sc, sc.parallelize(list, 2), null, (s, m) -> { }).epochs());
+        for (int frequency : frequencies) {
+            double distributed = median(new ParameterAveragingTrainer(config, DataType.FLOAT, frequency, 2,
+                    StorageLevel.MEMORY_ONLY()).train(sc, sc.parallelize(list, 2), null, (s, m) -> { }).epochs());
+            int batchesPerPartition = (rows / 2 + batch - 1) / batch;
+            int rounds = (batchesPerPartition + frequency - 1) / frequency;
+            double roundMs = 1000.0 * rows / distributed / rounds;
+            System.out.printf(Locale.ROOT, "spark-throughput hidden=%d batch=%d rows=%d single_samples_per_s=%.0f "
+                            + "spark_local2_samples_per_s=%.0f ratio=%.3f single_1thread=%.0f single_2threads=%.0f "
+                            + "averaging_frequency=%d round_ms=%.1f%n", hidden, batch, rows, single, distributed,
+                    distributed / single, singleAt[1], singleAt[2], frequency, roundMs);
+        }
         spark.stop();
-        System.out.printf(Locale.ROOT, "spark-throughput hidden=%d batch=%d rows=%d single_samples_per_s=%.0f "
-                + "spark_local2_samples_per_s=%.0f ratio=%.3f single_1thread=%.0f single_2threads=%.0f%n", hidden, batch, rows, single,
-                distributed, distributed / single, singleAt[1], singleAt[2]);
     }
 
     private static double median(List<EpochStats> epochs) {

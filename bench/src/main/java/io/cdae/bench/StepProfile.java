@@ -94,6 +94,13 @@ public final class StepProfile {
                 Nd4j.create(DataType.FLOAT, batch, 784);
             }
         });
+        // the scoring kernel on ScoringBenchmark's minibatch of 1,024 rows, whole and its forward pass alone
+        io.cdae.io.CdaeModel model = io.cdae.io.CdaeModel.of(net, config, io.cdae.io.Normaliser.identity(784), Map.of());
+        io.cdae.score.BatchScorer scorer = new io.cdae.score.BatchScorer(model, io.cdae.score.AnomalyScore.RECONSTRUCTION, 1.0);
+        INDArray scoringRows = BenchData.rows(ScoringBenchmark.ROWS, 11);
+        float[][] scoringInput = scoringRows.toFloatMatrix();
+        parts.put("scoring: BatchScorer.score, 1,024 rows", () -> scorer.score(scoringInput, 0, false));
+        parts.put("scoring: its forward pass alone (rowTerms), 1,024 rows", () -> objective.rowTerms(p, scoringRows, 0L));
         for (Map.Entry<String, Runnable> e : parts.entrySet()) {
             double[] rounds = new double[7];
             for (int r = 0; r < rounds.length; r++) {
