@@ -42,15 +42,6 @@ public final class HostArrays {
         return a.dup('c').data().asFloat();
     }
 
-    /** Writes {@code values} (c order) into {@code target}, a plain c-order float array of the same length. */
-    public static INDArray write(float[] values, INDArray target) {
-        if (CPU && plain(target)) {
-            target.data().asNioFloat().put(values, 0, (int) target.length());
-            return target;
-        }
-        return target.assign(Nd4j.create(values, target.shape(), 'c'));
-    }
-
     /** A float array that owns its whole buffer in c order (not a view). */
     private static boolean plain(INDArray a) {
         return a.dataType() == DataType.FLOAT && !a.isView() && a.ordering() == 'c' && a.elementWiseStride() == 1

@@ -72,11 +72,6 @@ public final class CdaeParameters {
         return views.get(ParameterLayout.decoderBiasKey(k));
     }
 
-    /** The weights decoder layer k applies: its own, or the transposed tied encoder weights. */
-    public INDArray effectiveDecoderWeight(int k) {
-        return config.tiedWeights() ? tiedWeight(k).transpose() : decoderWeight(k);
-    }
-
     /** u V_k for decoder layer k: one GEMM, the tied encoder weights used transposed in place. */
     public INDArray decode(INDArray u, int k) {
         return config.tiedWeights() ? Gemm.mul(u, false, tiedWeight(k), true) : Gemm.mul(u, decoderWeight(k));

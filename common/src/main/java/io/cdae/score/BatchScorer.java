@@ -24,8 +24,9 @@ public final class BatchScorer {
     private final io.cdae.model.CdaeParameters views;
     private final float[] offset;
     private final float[] scale;
-    /** [1, d] feature weights of the weighted score, or null. */
+    /** [1, d] feature weights of the weighted score, or null; the same as doubles for the top features. */
     private final INDArray weights;
+    private final double[] featureWeights;
 
     /** Scores of one row. {@code featureErrors} and {@code topFeatures} are null unless requested. */
     public record RowScore(double reconstruction, double contractive, double anomalyScore, boolean anomaly,
@@ -51,6 +52,7 @@ public final class BatchScorer {
                     + model.config().inputWidth() + " feature weights, found "
                     + (featureWeights == null ? "none" : Integer.toString(featureWeights.length)));
         }
+        this.featureWeights = score.needsFeatureWeights() ? featureWeights.clone() : null;
         try (MemoryWorkspace out = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             this.weights = score.needsFeatureWeights()
                     ? Nd4j.create(featureWeights, new long[] {1, featureWeights.length}, 'c')
@@ -146,12 +148,11 @@ public final class BatchScorer {
             errors = topK > 0 || featureErrors ? rows(t.featureErrors(), n, d) : null;
         }
         double lambda = model.config().contractiveWeight();
-        double[] w = weights == null ? null : weights.castTo(DataType.DOUBLE).toDoubleVector();
         RowScore[] out = new RowScore[n];
         for (int i = 0; i < n; i++) {
             double s = score.combine(rec[i], weighted == null ? Double.NaN : weighted[i], con[i], lambda);
             out[i] = new RowScore(rec[i], con[i], s, s > threshold, featureErrors ? errors[i] : null,
-                    topK > 0 ? top(contributions(errors[i], w), topK) : null);
+                    topK > 0 ? top(contributions(errors[i], featureWeights), topK) : null);
         }
         return out;
     }

@@ -1,5 +1,11 @@
 package io.cdae.score;
 
+import io.cdae.io.CdaeModel;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
 /**
  * The per-feature weights of the {@code weighted-reconstruction} anomaly score:
  *
@@ -34,5 +40,52 @@ public final class FeatureWeights {
             w[i] = denominator > 0 ? 1.0 / denominator : 1.0;
         }
         return w;
+    }
+
+    /**
+     * The sum of every feature's reconstruction loss over {@code rows} (raw values), scored in minibatches of
+     * {@code batch} rows; element d (one past the features) is the number of rows. Sums of several parts
+     * add up element by element ({@link #add}); {@link #meanErrors} turns them into the means.
+     */
+    public static double[] errorSums(CdaeModel model, Iterator<float[]> rows, int batch) {
+        BatchScorer scorer = new BatchScorer(model, AnomalyScore.RECONSTRUCTION, Double.POSITIVE_INFINITY);
+        int d = model.config().inputWidth();
+        double[] sums = new double[d + 1];
+        List<float[]> part = new ArrayList<>(batch);
+        while (rows.hasNext()) {
+            part.add(rows.next());
+            if (part.size() == batch || !rows.hasNext()) {
+                for (BatchScorer.RowScore s : scorer.score(part.toArray(new float[0][]), 0, true)) {
+                    for (int j = 0; j < d; j++) {
+                        sums[j] += s.featureErrors()[j];
+                    }
+                }
+                sums[d] += part.size();
+                part.clear();
+            }
+        }
+        return sums;
+    }
+
+    /** The element-wise sum of two {@link #errorSums} results. */
+    public static double[] add(double[] a, double[] b) {
+        double[] c = a.clone();
+        for (int j = 0; j < c.length; j++) {
+            c[j] += b[j];
+        }
+        return c;
+    }
+
+    /** The mean loss of every feature from {@link #errorSums}. */
+    public static double[] meanErrors(double[] sums) {
+        int d = sums.length - 1;
+        if (sums[d] == 0) {
+            throw new IllegalArgumentException("no rows to compute feature weights on");
+        }
+        double[] means = new double[d];
+        for (int j = 0; j < d; j++) {
+            means[j] = sums[j] / sums[d];
+        }
+        return means;
     }
 }

@@ -105,7 +105,8 @@ public final class OneClassBenchmark {
                         : Normaliser.fit(normalisation, train);
                 SingleProcessTrainer.Result r = new SingleProcessTrainer(v.getValue(), DataType.FLOAT).train(n.apply(train));
                 CdaeModel model = CdaeModel.of(r.network(), v.getValue(), n, Map.of());
-                double[] weights = FeatureWeights.fromMeanErrors(meanFeatureErrors(model, heldOut), job.errorWeightFloor());
+                double[] weights = FeatureWeights.fromMeanErrors(FeatureWeights.meanErrors(
+                        FeatureWeights.errorSums(model, java.util.Arrays.asList(heldOut).iterator(), BATCH)), job.errorWeightFloor());
                 // the test images in minibatches of 1,024 rows, as the scoring job scores them
                 BatchScorer scorer = new BatchScorer(model, AnomalyScore.WEIGHTED_RECONSTRUCTION, Double.POSITIVE_INFINITY,
                         weights);
@@ -144,21 +145,6 @@ public final class OneClassBenchmark {
         if (output != null) {
             Files.writeString(java.nio.file.Path.of(output), table);
         }
-    }
-
-    /** Mean reconstruction loss of every feature over the rows, scored in minibatches. */
-    private static double[] meanFeatureErrors(CdaeModel model, float[][] rows) {
-        BatchScorer scorer = new BatchScorer(model, AnomalyScore.RECONSTRUCTION, Double.POSITIVE_INFINITY);
-        double[] sum = new double[model.config().inputWidth()];
-        for (int from = 0; from < rows.length; from += BATCH) {
-            for (BatchScorer.RowScore s : scorer.score(java.util.Arrays.copyOfRange(rows, from,
-                    Math.min(rows.length, from + BATCH)), 0, true)) {
-                for (int j = 0; j < sum.length; j++) {
-                    sum[j] += s.featureErrors()[j] / rows.length;
-                }
-            }
-        }
-        return sum;
     }
 
     private static String table(Map<String, double[]> auc, CdaeConfig c, int[] classes, String normalisation,

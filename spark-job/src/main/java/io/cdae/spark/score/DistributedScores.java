@@ -2,6 +2,7 @@ package io.cdae.spark.score;
 
 import io.cdae.score.AnomalyScore;
 import io.cdae.score.BatchScorer;
+import io.cdae.score.FeatureWeights;
 import io.cdae.spark.ml.ModelPayload;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
@@ -84,40 +85,11 @@ public final class DistributedScores {
      */
     public static double[] featureMeanErrors(SparkSession spark, ModelPayload payload, JavaRDD<float[]> rows) {
         Broadcast<ModelPayload> bc = spark.sparkContext().broadcast(payload, scala.reflect.ClassTag$.MODULE$.apply(ModelPayload.class));
-        int d = payload.model().config().inputWidth();
         double[] sums = rows.mapPartitions(it -> {
             io.cdae.spark.train.TaskResources.apply();
-            BatchScorer scorer = new BatchScorer(bc.value().model(), AnomalyScore.RECONSTRUCTION, Double.POSITIVE_INFINITY);
-            double[] acc = new double[d + 1];
-            List<float[]> batch = new ArrayList<>(BATCH);
-            while (it.hasNext()) {
-                batch.add(it.next());
-                if (batch.size() == BATCH || !it.hasNext()) {
-                    for (BatchScorer.RowScore s : scorer.score(batch.toArray(new float[0][]), 0, true)) {
-                        for (int j = 0; j < d; j++) {
-                            acc[j] += s.featureErrors()[j];
-                        }
-                    }
-                    acc[d] += batch.size();
-                    batch.clear();
-                }
-            }
-            return java.util.List.of(acc).iterator();
-        }).reduce((a, b) -> {
-            double[] c = a.clone();
-            for (int j = 0; j < c.length; j++) {
-                c[j] += b[j];
-            }
-            return c;
-        });
-        if (sums[d] == 0) {
-            throw new IllegalArgumentException("no rows to compute feature weights on");
-        }
-        double[] means = new double[d];
-        for (int j = 0; j < d; j++) {
-            means[j] = sums[j] / sums[d];
-        }
-        return means;
+            return List.of(FeatureWeights.errorSums(bc.value().model(), it, BATCH)).iterator();
+        }).reduce(FeatureWeights::add);
+        return FeatureWeights.meanErrors(sums);
     }
 
     public static Quantiles quantiles(SparkSession spark, ModelPayload payload, AnomalyScore score,
