@@ -32,6 +32,42 @@ public final class HostArrays {
         return a;
     }
 
+    /**
+     * Writes {@code values} into {@code target} in c order, rounding to the target's type (as {@code castTo} does):
+     * how a worker loads the broadcast parameters and optimiser state into its network's flat arrays.
+     */
+    public static void assign(INDArray target, double[] values) {
+        if (values.length != target.length()) {
+            throw new IllegalArgumentException("expected " + target.length() + " values, found " + values.length);
+        }
+        if (CPU && plain(target)) {
+            java.nio.FloatBuffer buffer = target.data().asNioFloat();
+            float[] chunk = new float[Math.min(values.length, 8192)];
+            for (int from = 0; from < values.length; from += chunk.length) {
+                int n = Math.min(chunk.length, values.length - from);
+                for (int i = 0; i < n; i++) {
+                    chunk[i] = (float) values[from + i];
+                }
+                buffer.put(chunk, 0, n);
+            }
+            return;
+        }
+        target.assign(Nd4j.createFromArray(values).castTo(target.dataType()).reshape(target.shape()));
+    }
+
+    /** The values of an array in c order, widened to double: a worker reading its network's flat arrays. */
+    public static double[] toDoubles(INDArray a) {
+        if (CPU && plain(a)) {
+            float[] floats = toFloats(a);
+            double[] out = new double[floats.length];
+            for (int i = 0; i < floats.length; i++) {
+                out[i] = floats[i];
+            }
+            return out;
+        }
+        return a.dup('c').reshape(a.length()).toDoubleVector();
+    }
+
     /** The values of a float array in c order, as a new Java array. */
     public static float[] toFloats(INDArray a) {
         if (CPU && plain(a)) {
@@ -42,9 +78,12 @@ public final class HostArrays {
         return a.dup('c').data().asFloat();
     }
 
-    /** A float array that owns its whole buffer in c order (not a view). */
+    /**
+     * A float array whose elements, in c order, are its whole buffer in buffer order: it owns the buffer, or is a
+     * reshape of an array that does (as a network's flat parameter vector is).
+     */
     private static boolean plain(INDArray a) {
-        return a.dataType() == DataType.FLOAT && !a.isView() && a.ordering() == 'c' && a.elementWiseStride() == 1
-                && a.data().length() == a.length() && a.data().offset() == 0;
+        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && a.elementWiseStride() == 1
+                && a.data().length() == a.length() && a.data().offset() == 0 && a.offset() == 0;
     }
 }

@@ -7,7 +7,8 @@ import org.apache.spark.serializer.KryoRegistrator;
 /**
  * Registers the project's classes that Spark ships (broadcasts, cached partitions, task results) with Kryo.
  * Java records cannot go through Kryo 4's FieldSerializer (it needs field offsets, which records refuse), so
- * records, and the classes that hold them, use Java serialization inside Kryo.
+ * records, and the classes that hold them, use Java serialization inside Kryo; what every averaging round ships
+ * (the broadcast training state and the partitions' results) has its own flat serializers (TrainingWire).
  * Set with {@code spark.kryo.registrator=io.cdae.spark.CdaeKryoRegistrator} (conf/spark-defaults.conf).
  */
 public final class CdaeKryoRegistrator implements KryoRegistrator {
@@ -15,7 +16,6 @@ public final class CdaeKryoRegistrator implements KryoRegistrator {
     public void registerClasses(Kryo kryo) {
         JavaSerializer java = new JavaSerializer();
         for (Class<?> c : new Class<?>[] {
-                io.cdae.spark.train.TrainingState.class,
                 io.cdae.spark.train.PartitionBlock.class,
                 io.cdae.spark.ml.ModelPayload.class,
                 io.cdae.config.CdaeConfig.class,
@@ -24,14 +24,6 @@ public final class CdaeKryoRegistrator implements KryoRegistrator {
                 io.cdae.train.LossTally.class}) {
             kryo.register(c, java);
         }
-        kryo.register(classForName("io.cdae.spark.train.RoundResult"), java);
-    }
-
-    private static Class<?> classForName(String name) {
-        try {
-            return Class.forName(name);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(name, e);
-        }
+        io.cdae.spark.train.TrainingWire.register(kryo);
     }
 }

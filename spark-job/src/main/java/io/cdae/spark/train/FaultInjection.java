@@ -18,6 +18,6 @@ final class FaultInjection {
         }
         double[] poisoned = state.parameters().clone();
         java.util.Arrays.fill(poisoned, Double.NaN);
-        return new TrainingState(poisoned, state.updaterState(), state.iteration(), state.learningRate());
+        return state.withParameters(poisoned);
     }
 }

@@ -1,5 +1,6 @@
 package io.cdae.spark.train;
 
+import io.cdae.backend.HostArrays;
 import io.cdae.config.CdaeConfig;
 import io.cdae.io.CdaeModel;
 import io.cdae.model.CdaeNetwork;
@@ -103,7 +104,7 @@ public final class ParameterAveragingTrainer {
         CdaeModel current = start != null ? start : initial();
         TrainingState state = new TrainingState(current.parameters().toDoubleVector(),
                 current.updaterState() == null ? new double[0] : current.updaterState().toDoubleVector(),
-                current.iterations(), config.learningRate());
+                current.iterations(), config.learningRate(), dataType == DataType.FLOAT);
         int discarded = 0;
         LongAccumulator inTasks = sc.sc().longAccumulator("cdae.corrupted-rows");
         Map<Integer, Long> corrupted = new TreeMap<>();
@@ -120,7 +121,7 @@ public final class ParameterAveragingTrainer {
                     TrainingState next = FaultInjection.afterRound(epoch, round, attempt,
                             new TrainingState(RoundResult.mean(r.parameterSum, r.contributors),
                                     RoundResult.mean(r.updaterSum, r.contributors), state.iteration() + r.maxSteps,
-                                    state.learningRate()));
+                                    state.learningRate(), state.singlePrecision()));
                     if (next.isFinite() && !r.tally.sawNonFinite()) {
                         state = next;
                         tally.merge(r.tally);
@@ -135,8 +136,7 @@ public final class ParameterAveragingTrainer {
                                         + "discarded and no model was written for this epoch. Lower learning-rate, or "
                                         + "raise divergence-retries", epoch + 1, round + 1, attempt, state.learningRate()));
                     }
-                    state = new TrainingState(state.parameters(), state.updaterState(), state.iteration(),
-                            state.learningRate() / 2);
+                    state = state.withLearningRate(state.learningRate() / 2);
                     LOG.warn("epoch {} round {}: non-finite loss or parameters after averaging; round discarded, learning "
                             + "rate halved to {} (retry {} of {})", epoch + 1, round + 1, state.learningRate(), attempt + 1,
                             divergenceRetries);
@@ -183,27 +183,28 @@ public final class ParameterAveragingTrainer {
         TaskResources.apply();
         MultiLayerNetwork net = WorkerNetworks.borrow(cfg, type);
         try {
-            load(net, state, type);
+            load(net, state);
             net.setEpochCount(epoch);
             LossTally tally = new LossTally();
             steps.run(net, block.values(), block.rows(), block.width(), type, epoch, partition, fromBatch, toBatch, tally);
             INDArray updaterState = net.getUpdater().getStateViewArray();
-            return RoundResult.of(net.params().toDoubleVector(),
-                    updaterState == null ? new double[0] : updaterState.toDoubleVector(), tally, partition);
+            return RoundResult.of(HostArrays.toDoubles(net.params()),
+                    updaterState == null ? new double[0] : HostArrays.toDoubles(updaterState), tally, partition,
+                    type == DataType.FLOAT);
         } finally {
             WorkerNetworks.giveBack(cfg, type, net);
         }
     }
 
-    private static void load(MultiLayerNetwork net, TrainingState state, DataType type) {
-        net.setParams(Nd4j.createFromArray(state.parameters()).castTo(type).reshape(1, state.parameters().length));
+    private static void load(MultiLayerNetwork net, TrainingState state) {
+        HostArrays.assign(net.params(), state.parameters());
         INDArray view = net.getUpdater().getStateViewArray();
         if (view == null) {
             // a stateless optimiser (plain SGD)
         } else if (state.updaterState().length == 0) {
             view.assign(0.0);
         } else {
-            view.assign(Nd4j.createFromArray(state.updaterState()).castTo(type).reshape(view.shape()));
+            HostArrays.assign(view, state.updaterState());
         }
         net.setIterationCount(state.iteration());
         net.setLearningRate(state.learningRate());

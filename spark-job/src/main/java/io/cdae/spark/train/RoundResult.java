@@ -19,9 +19,13 @@ final class RoundResult implements Serializable {
     int maxSteps;
     final LossTally tally = new LossTally();
     final Map<Integer, Long> corruptedRows = new TreeMap<>();
+    /** Every value is exactly a float (one float network's values, not yet summed): TrainingWire ships floats. */
+    boolean singlePrecision;
 
-    static RoundResult of(double[] parameters, double[] updater, LossTally tally, int partition) {
+    static RoundResult of(double[] parameters, double[] updater, LossTally tally, int partition,
+                          boolean singlePrecision) {
         RoundResult r = new RoundResult();
+        r.singlePrecision = singlePrecision;
         r.parameterSum = parameters;
         r.updaterSum = updater;
         r.contributors = 1;
@@ -32,6 +36,11 @@ final class RoundResult implements Serializable {
     }
 
     RoundResult merge(RoundResult other) {
+        if (contributors == 0) {
+            singlePrecision = other.singlePrecision;
+        } else if (other.contributors > 0) {
+            singlePrecision = false; // a sum of two float vectors needs double
+        }
         parameterSum = add(parameterSum, other.parameterSum);
         updaterSum = add(updaterSum, other.updaterSum);
         contributors += other.contributors;

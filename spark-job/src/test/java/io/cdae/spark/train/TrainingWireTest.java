@@ -1,0 +1,112 @@
+package io.cdae.spark.train;
+
+import io.cdae.model.LossParts;
+import io.cdae.train.LossTally;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.SerializerInstance;
+import org.junit.jupiter.api.Test;
+import scala.reflect.ClassTag$;
+
+import java.nio.ByteBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What an averaging round ships, through Spark's Kryo serializer configured as conf/spark-defaults.conf does. */
+class TrainingWireTest {
+    private static final int N = 10_000;
+
+    private static SerializerInstance kryo() {
+        SparkConf conf = new SparkConf(false).set("spark.kryo.registrator", "io.cdae.spark.CdaeKryoRegistrator")
+                .set("spark.kryo.registrationRequired", "true");
+        return new KryoSerializer(conf).newInstance();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T roundTrip(SerializerInstance ser, T value, int[] size) {
+        ByteBuffer bytes = ser.serialize(value, ClassTag$.MODULE$.apply(Object.class));
+        size[0] = bytes.remaining();
+        return (T) ser.deserialize(bytes, ClassTag$.MODULE$.apply(Object.class));
+    }
+
+    private static double[] values(int n, double shift) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = Math.cos(i * 0.11) + shift;
+        }
+        return v;
+    }
+
+    private static double[] asFloats(double[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) v[i];
+        }
+        return out;
+    }
+
+    @Test
+    void aFloatNetworksStateTravelsAsFloatsRoundedAsTheWorkerWouldRoundIt() {
+        SerializerInstance ser = kryo();
+        double[] params = values(N, 1.0 / 3);
+        double[] adam = values(2 * N, 0.1);
+        int[] size = new int[1];
+        TrainingState back = roundTrip(ser, new TrainingState(params, adam, 17, 0.003, true), size);
+        assertArrayEquals(asFloats(params), back.parameters(), 0.0);
+        assertArrayEquals(asFloats(adam), back.updaterState(), 0.0);
+        assertEquals(17, back.iteration());
+        assertEquals(0.003, back.learningRate(), 0.0);
+        assertTrue(back.singlePrecision());
+        assertTrue(size[0] < 4 * 3 * N + 100, size[0] + " bytes for " + 3 * N + " values");
+
+        TrainingState exact = roundTrip(ser, new TrainingState(params, adam, 17, 0.003, false), size);
+        assertArrayEquals(params, exact.parameters(), 0.0);
+        assertArrayEquals(adam, exact.updaterState(), 0.0);
+        assertFalse(exact.singlePrecision());
+        assertTrue(size[0] >= 8 * 3 * N, size[0] + " bytes for " + 3 * N + " doubles");
+    }
+
+    @Test
+    void oneWorkersResultIsExactAndSumsStayDouble() {
+        SerializerInstance ser = kryo();
+        double[] p0 = asFloats(values(N, 1.0 / 3));
+        double[] u0 = asFloats(values(2 * N, 0.25));
+        double[] p1 = asFloats(values(N, 1e-8));
+        double[] u1 = asFloats(values(2 * N, -1e-9));
+        LossTally tally = new LossTally();
+        tally.add(new LossParts(0.5, 0.25, 1.0), 128);
+        int[] size = new int[1];
+
+        RoundResult one = roundTrip(ser, RoundResult.of(p0, u0, tally, 3, true), size);
+        assertArrayEquals(p0, one.parameterSum, 0.0);
+        assertArrayEquals(u0, one.updaterSum, 0.0);
+        assertEquals(1, one.contributors);
+        assertEquals(1, one.maxSteps);
+        assertEquals(128, one.tally.samples());
+        assertEquals(0.5, one.tally.meanReconstruction(), 0.0);
+        assertEquals(128L, one.corruptedRows.get(3));
+        assertTrue(size[0] < 4 * 3 * N + 1000, size[0] + " bytes");
+
+        // Spark's treeAggregate: the zero value is cloned, then each partition's result merged into it
+        RoundResult zero = roundTrip(ser, new RoundResult(), size);
+        assertNull(zero.parameterSum);
+        RoundResult sum = zero.merge(RoundResult.of(p0.clone(), u0.clone(), tally, 3, true));
+        assertTrue(sum.singlePrecision, "one contributor's values are still floats");
+        sum.merge(RoundResult.of(p1.clone(), u1.clone(), tally, 5, true));
+        assertFalse(sum.singlePrecision, "a sum of two float vectors is not a float vector");
+        RoundResult sumBack = roundTrip(ser, sum, size);
+        for (int i = 0; i < N; i++) {
+            assertEquals(p0[i] + p1[i], sumBack.parameterSum[i], 0.0, "parameter " + i);
+        }
+        for (int i = 0; i < 2 * N; i++) {
+            assertEquals(u0[i] + u1[i], sumBack.updaterSum[i], 0.0, "optimiser state " + i);
+        }
+        assertEquals(2, sumBack.contributors);
+        assertEquals(256, sumBack.tally.samples());
+        assertEquals(128L, sumBack.corruptedRows.get(5));
+    }
+}
