@@ -73,6 +73,11 @@ for line in open(spark_file):
         print(f"Spark local[2] parameter averaging (784-64-784, batch 128, 2 partitions, averaging every {freq} minibatches, "
               f"one ND4J thread per task): **{m.group(2)} samples/s** vs the single-process trainer at its best "
               f"**{m.group(1)} samples/s**{extra}: ratio {m.group(3)}{rnd}.\n")
+    p = re.search(r"spark-round-profile averaging_frequency=(\d+) (.*)", line)
+    if p:
+        parts = ", ".join(f"{k.replace('_ms', '').replace('_', ' ')} {v} ms" if k.endswith("_ms") else f"{k} {v}"
+                          for k, v in (kv.split("=") for kv in p.group(2).split()))
+        print(f"One round at averaging every {p.group(1)}, from Spark's listener events (medians): {parts}.\n")
 print("| scoring | rows/s | peak RSS (MiB) |")
 print("|---|---|---|")
 for (t, h), (rows_s, n) in sorted(kernel.items()):

@@ -11,7 +11,12 @@ import io.cdae.score.RocAuc;
 import io.cdae.spark.config.ConfigSources;
 import io.cdae.spark.config.JobConfig;
 import io.cdae.spark.data.IdxReader;
+import io.cdae.spark.train.ParameterAveragingTrainer;
 import io.cdae.train.SingleProcessTrainer;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -37,9 +42,14 @@ import java.util.Map;
  * are trained on. The ROC-AUC of every anomaly score is printed; the table shows the configured one
  * ({@code --score}, or {@code --set anomaly-score=...}).
  *
+ * <p>By default each model is trained by the single-process trainer. With {@code --master local[2]} (any Spark
+ * master) it is trained by Spark parameter averaging instead, with the job settings {@code averaging-frequency}
+ * and {@code partitions} ({@code --set}; partitions 0 = the master's parallelism): how the averaging frequency
+ * changes the model's quality (docs/BENCHMARKS.md).
+ *
  * <pre>usage: OneClassBenchmark DATA_DIR [--epochs N] [--set key=value ...] [--only-cdae] [--classes 0,6]
  *        [--normalisation min-max|standard] [--score reconstruction|weighted-reconstruction|contractive|total]
- *        [--output FILE.md]</pre>
+ *        [--master local[2]] [--output FILE.md]</pre>
  */
 public final class OneClassBenchmark {
     private static final int BATCH = 1024;
@@ -54,6 +64,7 @@ public final class OneClassBenchmark {
         boolean onlyCdae = false;
         String normalisation = Normaliser.MIN_MAX;
         String scoreKey = null;
+        String master = null;
         int[] classes = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
@@ -63,6 +74,7 @@ public final class OneClassBenchmark {
                 case "--only-cdae" -> onlyCdae = true;
                 case "--normalisation" -> normalisation = args[++i];
                 case "--score" -> scoreKey = args[++i];
+                case "--master" -> master = args[++i];
                 case "--classes" -> classes = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -87,6 +99,10 @@ public final class OneClassBenchmark {
             variants.put("plain AE (lambda=0, no corruption)", with(cdae, 0.0, CorruptionType.NONE, 0.0));
         }
 
+        SparkSession spark = master == null ? null : SparkSession.builder().master(master).appName("fmnist-one-class")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .config("spark.kryo.registrator", "io.cdae.spark.CdaeKryoRegistrator").getOrCreate();
         Map<String, double[]> auc = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         for (Map.Entry<String, CdaeConfig> v : variants.entrySet()) {
@@ -103,8 +119,7 @@ public final class OneClassBenchmark {
                 Normaliser n = Normaliser.MIN_MAX.equals(normalisation)
                         ? Normaliser.fromStatistics(Normaliser.MIN_MAX, new double[784], filled(255.0), null, null)
                         : Normaliser.fit(normalisation, train);
-                SingleProcessTrainer.Result r = new SingleProcessTrainer(v.getValue(), DataType.FLOAT).train(n.apply(train));
-                CdaeModel model = CdaeModel.of(r.network(), v.getValue(), n, Map.of());
+                CdaeModel model = train(spark, job, v.getValue(), n, train);
                 double[] weights = FeatureWeights.fromMeanErrors(FeatureWeights.meanErrors(
                         FeatureWeights.errorSums(model, java.util.Arrays.asList(heldOut).iterator(), BATCH)), job.errorWeightFloor());
                 // the test images in minibatches of 1,024 rows, as the scoring job scores them
@@ -140,15 +155,32 @@ public final class OneClassBenchmark {
             }
             auc.put(v.getKey(), perClass);
         }
-        String table = table(auc, cdae, classes, normalisation, scoreKind, job);
+        if (spark != null) {
+            spark.stop();
+        }
+        String table = table(auc, cdae, classes, normalisation, scoreKind, job, master);
         System.out.println(table);
         if (output != null) {
             Files.writeString(java.nio.file.Path.of(output), table);
         }
     }
 
+    /** A model of {@code train} (raw pixels) normalised by {@code n}: single-process, or Spark when spark is set. */
+    private static CdaeModel train(SparkSession spark, JobConfig job, CdaeConfig config, Normaliser n, INDArray train) {
+        INDArray rows = n.apply(train);
+        if (spark == null) {
+            return CdaeModel.of(new SingleProcessTrainer(config, DataType.FLOAT).train(rows).network(), config, n, Map.of());
+        }
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int partitions = job.partitions() > 0 ? job.partitions() : sc.defaultParallelism();
+        JavaRDD<float[]> rdd = sc.parallelize(java.util.Arrays.asList(rows.toFloatMatrix()), partitions);
+        CdaeModel trained = new ParameterAveragingTrainer(config, DataType.FLOAT, job.averagingFrequency(), partitions,
+                StorageLevel.MEMORY_ONLY()).train(sc, rdd, null, (s, m) -> { }).model();
+        return new CdaeModel(config, trained.parameters(), n, null, trained.iterations(), trained.epochs(), Map.of());
+    }
+
     private static String table(Map<String, double[]> auc, CdaeConfig c, int[] classes, String normalisation,
-                                AnomalyScore score, JobConfig job) {
+                                AnomalyScore score, JobConfig job, String master) {
         StringBuilder b = new StringBuilder("| model | ");
         for (int k : classes) {
             b.append(k).append(" | ");
@@ -167,6 +199,8 @@ public final class OneClassBenchmark {
         b.append("\nnormalisation: ").append(normalisation).append(", anomaly score: ").append(score.key())
                 .append(", holdout-fraction: ").append(job.holdoutFraction())
                 .append(", error-weight-floor: ").append(job.errorWeightFloor());
+        b.append(master == null ? "\ntrainer: single process" : "\ntrainer: Spark " + master + ", averaging-frequency "
+                + job.averagingFrequency() + ", partitions " + (job.partitions() > 0 ? job.partitions() : "default"));
         b.append("\nconfig: ").append(io.cdae.config.CdaeConfigJson.toJson(c).replaceAll("\\s+", " ")).append('\n');
         return b.toString();
     }

@@ -38,7 +38,8 @@ import java.util.TreeMap;
  *   <li>every partition runs its next {@code averaging-frequency} minibatches with {@link LocalSteps}: it
  *       corrupts each minibatch itself, keyed by (seed, epoch, partition, batch), and computes the CDAE
  *       gradient, contractive term included, on its local ND4J device;</li>
- *   <li>{@code treeAggregate} sums parameters, optimiser state and losses; the driver averages them.</li>
+ *   <li>the driver sums parameters, optimiser state and losses and averages them; with many partitions they are
+ *       summed through {@code treeAggregate} first, where Spark's tree adds a level.</li>
  * </ol>
  * Corrupted data never leaves the executor that made it, and a retried task regenerates the same samples.
  */
@@ -61,6 +62,10 @@ public final class ParameterAveragingTrainer {
     private final int partitions;
     private final StorageLevel storageLevel;
     private final int divergenceRetries;
+    private Aggregation aggregation = Aggregation.AUTO;
+
+    /** How a round's results are summed: as Spark's treeAggregate would (AUTO), or always one way (tests). */
+    enum Aggregation { AUTO, DRIVER, TREE }
 
     public ParameterAveragingTrainer(CdaeConfig config, DataType dataType, int averagingFrequency, int partitions,
                                      StorageLevel storageLevel) {
@@ -76,6 +81,12 @@ public final class ParameterAveragingTrainer {
         this.partitions = partitions;
         this.storageLevel = storageLevel;
         this.divergenceRetries = divergenceRetries;
+    }
+
+    /** Tests: force one aggregation path. */
+    ParameterAveragingTrainer aggregation(Aggregation a) {
+        this.aggregation = a;
+        return this;
     }
 
     /**
@@ -153,23 +164,79 @@ public final class ParameterAveragingTrainer {
     private RoundResult round(JavaSparkContext sc, JavaRDD<PartitionBlock> blocks, TrainingState state, int epoch,
                               int round, LongAccumulator inTasks) {
         Broadcast<TrainingState> bc = sc.broadcast(state);
-        CdaeConfig cfg = config;
-        DataType type = dataType;
         int from = round * averagingFrequency;
-        int to = from + averagingFrequency;
+        RoundTask task = new RoundTask(config, dataType, bc, epoch, from, from + averagingFrequency, inTasks);
         try {
-            return blocks.mapPartitionsWithIndex((Integer p, Iterator<PartitionBlock> it) -> {
-                if (!it.hasNext()) {
-                    return Collections.<RoundResult>emptyIterator();
+            int n = blocks.getNumPartitions();
+            if (aggregation == Aggregation.TREE || (aggregation == Aggregation.AUTO && treeAggregateAddsALevel(n))) {
+                return blocks.mapPartitionsWithIndex((Integer p, Iterator<PartitionBlock> it) -> {
+                    RoundResult r = it.hasNext() ? task.run(p, it.next()) : null;
+                    return r == null ? Collections.<RoundResult>emptyIterator() : List.of(r).iterator();
+                }, true).treeAggregate(new RoundResult(), RoundResult::merge, RoundResult::merge);
+            }
+            // what treeAggregate does when it adds no level (each partition's result merged on the driver), in one
+            // job without its closures: Spark's ClosureCleaner re-reads the bytecode of every Scala closure on every
+            // call, several ms per round (docs/BENCHMARKS.md)
+            RoundResult[] results = (RoundResult[]) sc.sc().runJob(blocks.rdd(), task,
+                    scala.reflect.ClassTag$.MODULE$.apply(RoundResult.class));
+            RoundResult sum = new RoundResult();
+            for (RoundResult r : results) {
+                if (r != null) {
+                    sum.merge(r);
                 }
-                RoundResult r = localSteps(cfg, type, bc.value(), it.next(), epoch, p, from, to);
-                if (r != null && TaskContext.get() != null) {
-                    inTasks.add(r.tally.samples());
-                }
-                return r == null ? Collections.<RoundResult>emptyIterator() : List.of(r).iterator();
-            }, true).treeAggregate(new RoundResult(), RoundResult::merge, RoundResult::merge);
+            }
+            return sum;
         } finally {
             bc.destroy();
+        }
+    }
+
+    /**
+     * True when Spark's {@code treeAggregate} (depth 2) would add an intermediate level for {@code n} partitions;
+     * below that it merges every partition's result on the driver, as the direct path does.
+     */
+    static boolean treeAggregateAddsALevel(int n) {
+        int scale = Math.max((int) Math.ceil(Math.pow(n, 1.0 / 2)), 2);
+        return n > scale + Math.ceil((double) n / scale);
+    }
+
+    /**
+     * One partition's share of a round, as a plain serializable function object: Spark's ClosureCleaner returns
+     * at once for it, where it scans the bytecode of a lambda's Scala wrappers.
+     */
+    private static final class RoundTask extends scala.runtime.AbstractFunction2<TaskContext,
+            scala.collection.Iterator<PartitionBlock>, RoundResult> implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final CdaeConfig config;
+        private final DataType dataType;
+        private final Broadcast<TrainingState> state;
+        private final int epoch;
+        private final int fromBatch;
+        private final int toBatch;
+        private final LongAccumulator corruptedInTasks;
+
+        RoundTask(CdaeConfig config, DataType dataType, Broadcast<TrainingState> state, int epoch, int fromBatch,
+                  int toBatch, LongAccumulator corruptedInTasks) {
+            this.config = config;
+            this.dataType = dataType;
+            this.state = state;
+            this.epoch = epoch;
+            this.fromBatch = fromBatch;
+            this.toBatch = toBatch;
+            this.corruptedInTasks = corruptedInTasks;
+        }
+
+        @Override
+        public RoundResult apply(TaskContext context, scala.collection.Iterator<PartitionBlock> blocks) {
+            return blocks.hasNext() ? run(context.partitionId(), blocks.next()) : null;
+        }
+
+        RoundResult run(int partition, PartitionBlock block) {
+            RoundResult r = localSteps(config, dataType, state.value(), block, epoch, partition, fromBatch, toBatch);
+            if (r != null) {
+                corruptedInTasks.add(r.tally.samples());
+            }
+            return r;
         }
     }
 
