@@ -20,7 +20,7 @@ class ConfigSourcesTest {
     @Test
     void defaultsThenFileThenSetWin() throws IOException {
         JobConfig defaults = ConfigSources.load(null, List.of());
-        assertEquals(5, defaults.averagingFrequency());
+        assertEquals(20, defaults.averagingFrequency());
         assertEquals(20, defaults.model(784).epochs());
         Path file = tmp.resolve("my.conf");
         Files.writeString(file, "# mine\nepochs = 3\naveraging-frequency = 2\n");
