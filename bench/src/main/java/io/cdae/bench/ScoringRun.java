@@ -33,11 +33,7 @@ public final class ScoringRun {
     public static void main(String[] args) throws Exception {
         long rows = Long.parseLong(args[0]);
         Path dir = Files.createDirectories(Path.of(args[1]));
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("cdae-bench-score")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .config("spark.kryo.registrator", "io.cdae.spark.CdaeKryoRegistrator").getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
+        SparkSession spark = io.cdae.spark.bench.BenchSessions.local("local[2]", "cdae-bench-score");
         Path input = dir.resolve("rows-" + rows + ".parquet");
         List<String> names = new ArrayList<>();
         List<org.apache.spark.sql.Column> cols = new ArrayList<>();

@@ -56,11 +56,7 @@ public final class SparkThroughput {
         // each Spark task then sets one thread (spark.task.cpus = 1), as on a cluster
         io.cdae.backend.Nd4jThreads.set(1);
 
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("cdae-bench")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .config("spark.kryo.registrator", "io.cdae.spark.CdaeKryoRegistrator").getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
+        SparkSession spark = io.cdae.spark.bench.BenchSessions.local("local[2]", "cdae-bench");
         RoundProfile profile = new RoundProfile();
         spark.sparkContext().addSparkListener(profile);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());

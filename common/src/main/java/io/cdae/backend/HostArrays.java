@@ -58,10 +58,10 @@ public final class HostArrays {
     /** The values of an array in c order, widened to double: a worker reading its network's flat arrays. */
     public static double[] toDoubles(INDArray a) {
         if (CPU && plain(a)) {
-            float[] floats = toFloats(a);
-            double[] out = new double[floats.length];
-            for (int i = 0; i < floats.length; i++) {
-                out[i] = floats[i];
+            java.nio.FloatBuffer buffer = a.data().asNioFloat();
+            double[] out = new double[(int) a.length()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = buffer.get(i);
             }
             return out;
         }

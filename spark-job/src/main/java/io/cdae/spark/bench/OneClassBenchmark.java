@@ -99,10 +99,7 @@ public final class OneClassBenchmark {
             variants.put("plain AE (lambda=0, no corruption)", with(cdae, 0.0, CorruptionType.NONE, 0.0));
         }
 
-        SparkSession spark = master == null ? null : SparkSession.builder().master(master).appName("fmnist-one-class")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .config("spark.kryo.registrator", "io.cdae.spark.CdaeKryoRegistrator").getOrCreate();
+        SparkSession spark = master == null ? null : BenchSessions.local(master, "fmnist-one-class");
         Map<String, double[]> auc = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         for (Map.Entry<String, CdaeConfig> v : variants.entrySet()) {

@@ -179,13 +179,13 @@ public final class ParameterAveragingTrainer {
             // call, several ms per round (docs/BENCHMARKS.md)
             RoundResult[] results = (RoundResult[]) sc.sc().runJob(blocks.rdd(), task,
                     scala.reflect.ClassTag$.MODULE$.apply(RoundResult.class));
-            RoundResult sum = new RoundResult();
+            RoundResult sum = null;
             for (RoundResult r : results) {
                 if (r != null) {
-                    sum.merge(r);
+                    sum = sum == null ? r : sum.merge(r); // the first result becomes the sum, in partition order
                 }
             }
-            return sum;
+            return sum == null ? new RoundResult() : sum;
         } finally {
             bc.destroy();
         }

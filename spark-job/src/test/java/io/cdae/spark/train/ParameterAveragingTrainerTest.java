@@ -65,6 +65,18 @@ class ParameterAveragingTrainerTest {
                 .train(sc, rdd, null, (s, m) -> { });
     }
 
+    /** max_i |a_i - b_i| <= tolerance * max_i |a_i|. */
+    static void assertCloseRelativeToLargest(double[] a, double[] b, double tolerance) {
+        assertEquals(a.length, b.length, "lengths");
+        double worst = 0;
+        double scale = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs(a[i] - b[i]));
+            scale = Math.max(scale, Math.abs(a[i]));
+        }
+        assertTrue(worst <= tolerance * scale, "max |difference| " + worst + " vs max |parameter| " + scale);
+    }
+
     @Test
     void oneWorkerAveragingEveryMinibatchMatchesTheSingleProcessTrainer() {
         SparkSession spark = SparkTestSession.get("local[1]");
@@ -73,15 +85,8 @@ class ParameterAveragingTrainerTest {
         ParameterAveragingTrainer.Result spark1 = distributed(spark, d, cfg, 1, 1);
         SingleProcessTrainer.Result single = new SingleProcessTrainer(cfg, DataType.FLOAT)
                 .train(d.normaliser().apply(d.trainMatrix()));
-        double[] a = single.network().params().toDoubleVector();
-        double[] b = spark1.model().parameters().toDoubleVector();
-        double worst = 0;
-        double scale = 0;
-        for (int i = 0; i < a.length; i++) {
-            worst = Math.max(worst, Math.abs(a[i] - b[i]));
-            scale = Math.max(scale, Math.abs(a[i]));
-        }
-        assertTrue(worst <= 1e-5 * scale, "max |difference| " + worst + " vs max |parameter| " + scale);
+        assertCloseRelativeToLargest(single.network().params().toDoubleVector(),
+                spark1.model().parameters().toDoubleVector(), 1e-5);
         assertEquals(single.network().getIterationCount(), spark1.model().iterations());
         assertEquals(single.epochs().get(1).total(), spark1.epochs().get(1).total(), 1e-5 * single.epochs().get(1).total());
     }

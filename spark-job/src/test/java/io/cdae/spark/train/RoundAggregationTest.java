@@ -76,16 +76,9 @@ class RoundAggregationTest {
                 StorageLevel.MEMORY_ONLY()).aggregation(ParameterAveragingTrainer.Aggregation.DRIVER)
                 .train(sc, rows(sc, 90), null, (s, m) -> { });
         assertTrue(ParameterAveragingTrainer.treeAggregateAddsALevel(6));
-        double[] a = tree.model().parameters().toDoubleVector();
-        double[] b = driver.model().parameters().toDoubleVector();
-        double worst = 0;
-        double scale = 0;
-        for (int i = 0; i < a.length; i++) {
-            worst = Math.max(worst, Math.abs(a[i] - b[i]));
-            scale = Math.max(scale, Math.abs(a[i]));
-        }
         // the sums differ only in order: six float vectors add up exactly in double
-        assertTrue(worst <= 1e-6 * scale, "max |difference| " + worst + " vs max |parameter| " + scale);
+        ParameterAveragingTrainerTest.assertCloseRelativeToLargest(tree.model().parameters().toDoubleVector(),
+                driver.model().parameters().toDoubleVector(), 1e-6);
         double[] ua = tree.model().updaterState().toDoubleVector();
         double[] ub = driver.model().updaterState().toDoubleVector();
         for (int i = 0; i < ua.length; i++) {
