@@ -11,6 +11,7 @@ import io.cdae.spark.data.FeatureTable;
 import io.cdae.spark.data.InputException;
 import io.cdae.spark.data.InputReader;
 import io.cdae.spark.io.ModelRepository;
+import io.cdae.spark.score.HeldOutCalibration;
 import io.cdae.train.EpochStats;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -55,15 +56,8 @@ public final class TrainJob {
         JobConfig job = ConfigSources.load(request.configFile(), request.sets());
         FeatureTable table = new InputReader(spark).read(request.input(), job, request.idColumn(), request.labelColumn(),
                 null, job.quarantineFor(request.output()));
-        CdaeConfig config = job.model(table.width());
         String checkpointDir = job.checkpointDir().isEmpty() ? request.output() + ".checkpoints" : job.checkpointDir();
         CheckpointStore checkpoints = new CheckpointStore(checkpointDir, spark.sparkContext().hadoopConfiguration());
-        Optional<CdaeModel> resumed = request.resume() ? checkpoints.latest() : Optional.empty();
-        resumed.ifPresent(m -> checkCompatible(m, config, table, checkpointDir));
-        if (request.resume() && resumed.isEmpty()) {
-            LOG.warn("--resume: no complete checkpoint in {}, starting from epoch 1", checkpointDir);
-        }
-
         JavaRDD<float[]> raw = table.features().persist(job.sparkStorageLevel());
         try {
             long rows = raw.count();
@@ -71,16 +65,27 @@ public final class TrainJob {
                 throw new InputException("no training rows in " + request.input()
                         + (job.where().isEmpty() ? "" : " matching where = " + job.where()));
             }
-            Map<String, String> metadata = metadata(request, table, rows, config);
-            CdaeTrainer.Result result = new CdaeTrainer(spark, job, config).fit(raw, resumed, checkpoints, metadata);
-            Map<String, String> full = new LinkedHashMap<>(metadata);
-            full.put("train-rows", Long.toString(result.trainRows()));
-            full.put("held-out-rows", Long.toString(result.heldOutRows()));
-            CdaeModel model = result.model().withMetadata(full);
-            new ModelRepository(spark.sparkContext().hadoopConfiguration())
-                    .save(model, request.output(), TrainingReport.files(result.epochs(), reportSummary(model, checkpointDir)));
-            return new Outcome(model, result.epochs(), rows, checkpointDir, result.corruptedRowsByPartition(),
-                    result.corruptedRowsInTasks());
+            try (CdaeTrainer.Split split = CdaeTrainer.split(raw, job)) {
+                CdaeConfig config = job.model(table.width(), split.trainRows(),
+                        job.workers(spark.sparkContext().defaultParallelism()));
+                Optional<CdaeModel> resumed = request.resume() ? checkpoints.latest() : Optional.empty();
+                resumed.ifPresent(m -> checkCompatible(m, config, table, checkpointDir));
+                if (request.resume() && resumed.isEmpty()) {
+                    LOG.warn("--resume: no complete checkpoint in {}, starting from epoch 1", checkpointDir);
+                }
+                Map<String, String> metadata = metadata(request, table, rows, config);
+                metadata.put("train-rows", Long.toString(split.trainRows()));
+                metadata.put("held-out-rows", Long.toString(split.heldOutRows()));
+                CdaeTrainer.Result result = new CdaeTrainer(spark, job, config).fit(split, resumed, checkpoints, metadata);
+                CdaeModel model = new HeldOutCalibration(spark, job).calibrate(result.model(), split.heldOut(),
+                        split.train(), split.heldOutRows());
+                LOG.info("threshold ({} rule, {} score, {} rows): {}", job.thresholdRule(), job.anomalyScore(),
+                        model.calibration().heldOutRows(), model.calibration().threshold());
+                new ModelRepository(spark.sparkContext().hadoopConfiguration()).save(model, request.output(),
+                        TrainingReport.files(result.epochs(), reportSummary(model, checkpointDir)));
+                return new Outcome(model, result.epochs(), rows, checkpointDir, result.corruptedRowsByPartition(),
+                        result.corruptedRowsInTasks());
+            }
         } finally {
             raw.unpersist(false);
         }

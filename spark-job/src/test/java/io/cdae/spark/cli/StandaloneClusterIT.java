@@ -36,7 +36,8 @@ class StandaloneClusterIT {
             int rc = StandaloneCluster.run(trainLog, cluster.submitEnvironment(),
                     StandaloneCluster.ROOT.resolve("submit-scripts/cdae-train").toString(), "--master", cluster.masterUrl(),
                     "--input", input, "--output", model, "--label-column", "label", "--set", "exclude-columns=class",
-                    "--set", "where=split = 'train'", "--set", "epochs=4", "--set", "partitions=2");
+                    "--set", "where=split = 'train'", "--set", "epochs=4", "--set", "partitions=2",
+                    "--set", "encoder-widths=64");
             String log = Files.readString(trainLog);
             assertEquals(0, rc, log);
             assertTrue(log.contains("bin/spark-submit --master " + cluster.masterUrl()), "went through spark-submit");
