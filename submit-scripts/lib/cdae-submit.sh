@@ -83,8 +83,12 @@ cdae_submit() {
   if submit="$(cdae_spark_submit_binary)"; then
     # A Spark installation: the shaded application jar and conf/spark-defaults.conf, plus any options in
     # CDAE_SUBMIT_OPTS (e.g. "--deploy-mode cluster --num-executors 8 --principal p --keytab k").
+    # Split on whitespace only: no pathname expansion, so values such as
+    # spark.yarn.jars=local:/opt/spark/jars/* reach spark-submit as written.
+    set -f
     # shellcheck disable=SC2206
     local submit_opts=(${CDAE_SUBMIT_OPTS:-})
+    set +f
     cmd=("$submit")
     [[ -n "$master" ]] && cmd+=(--master "$master")
     cmd+=(--class "$main" --properties-file "${CDAE_SPARK_DEFAULTS:-$CDAE_ROOT/conf/spark-defaults.conf}"

@@ -75,8 +75,9 @@ public final class ScoreCommand implements Callable<Integer> {
         }
     }
 
+    /** The spark-submit entry point; how it ends is {@link CommandExit}'s (YARN cluster mode differs). */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        CommandExit.exit(Commands.run(new ScoreCommand(), "cdae-score", args));
     }
 
     public static int execute(String... args) {

@@ -61,11 +61,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The spark-submit entry point; how it ends is {@link CommandExit}'s (YARN cluster mode differs). */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        CommandExit.exit(Commands.run(new TrainCommand(), "cdae-train", args));
     }
 
-    /** Runs the command and returns its exit code (for tests and main). */
+    /** Runs the command and returns its exit code (for tests). */
     public static int execute(String... args) {
         return Commands.execute(new TrainCommand(), "cdae-train", args);
     }
