@@ -15,7 +15,7 @@ public final class BenchSessions {
         SparkSession spark = SparkSession.builder().master(master).appName(app)
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                 .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .config("spark.kryo.registrator", "io.cdae.spark.CdaeKryoRegistrator").getOrCreate();
+                .config("spark.kryo.registrator", "io.cdae.spark.CdaeKryoRegistrator,org.nd4j.kryo.Nd4jRegistrator").getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         return spark;
     }

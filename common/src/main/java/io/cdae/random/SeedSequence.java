@@ -20,6 +20,8 @@ public final class SeedSequence {
     public static final long INIT = 4;
     /** Stream of the held-out split. */
     public static final long HOLDOUT = 5;
+    /** Stream of DL4J's split of an epoch's minibatches into averaging rounds (engine = dl4j-spark). */
+    public static final long ROUND_SPLIT = 6;
 
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 

@@ -29,7 +29,7 @@ public final class SparkTestSession {
                 .config("spark.sql.shuffle.partitions", "4")
                 // as conf/spark-defaults.conf, so the tests exercise the serialisation a cluster uses
                 .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .config("spark.kryo.registrator", "io.cdae.spark.CdaeKryoRegistrator")
+                .config("spark.kryo.registrator", "io.cdae.spark.CdaeKryoRegistrator,org.nd4j.kryo.Nd4jRegistrator")
                 .getOrCreate();
         session.sparkContext().setLogLevel("WARN");
         master = wantedMaster;

@@ -31,7 +31,8 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
                         List<String> featureColumns, List<String> excludeColumns, String where,
                         String normalisation, double holdoutFraction, String anomalyScore, String thresholdRule,
                         double madK, double contamination, String badRows, String quarantineDir,
-                        int divergenceRetries, double errorWeightFloor, int minSteps, int referenceRows, int knnK) {
+                        int divergenceRetries, double errorWeightFloor, int minSteps, int referenceRows, int knnK,
+                        Engine engine) {
 
     /** The value of encoder-widths and epochs that the data decides. */
     public static final String AUTO = "auto";
@@ -43,7 +44,7 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
             "checkpoint-dir", "checkpoint-interval", "data-type", "input-format", "feature-columns",
             "exclude-columns", "where", "normalisation", "holdout-fraction", "anomaly-score", "threshold-rule", "mad-k",
             "contamination", "bad-rows", "quarantine-dir", "divergence-retries", "error-weight-floor", "min-steps",
-            "reference-rows", "knn-k");
+            "reference-rows", "knn-k", "engine");
 
     /** The model keys: every CdaeConfig key except input-width. */
     public static final Set<String> MODEL_KEYS = Set.of("encoder-widths", "activation", "tied-weights",
@@ -95,7 +96,8 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
                 positiveDouble(values, "error-weight-floor"),
                 positiveInt(values, "min-steps", 1),
                 positiveInt(values, "reference-rows", 1),
-                positiveInt(values, "knn-k", 1));
+                positiveInt(values, "knn-k", 1),
+                Engine.parse(get(values, "engine")));
         job.model(1, 1, 1);
         return job;
     }

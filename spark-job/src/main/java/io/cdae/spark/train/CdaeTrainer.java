@@ -22,16 +22,17 @@ import java.util.SplittableRandom;
 
 /**
  * The training pipeline shared by the CLI job and the Spark ML estimator: hold out a fraction of the rows
- * (chosen by seed, so reruns agree), fit the normaliser on the rest in one pass, and train by parameter
- * averaging with per-epoch checkpoints. The {@link Split} keeps the held-out and training rows cached until it
- * is closed, for the calibration that follows ({@code io.cdae.spark.score.HeldOutCalibration}, called by the job).
+ * (chosen by seed, so reruns agree), fit the normaliser on the rest in one pass, and train with the configured
+ * engine ({@link TrainingEngine}: parameter averaging, or DL4J's training master) with per-epoch checkpoints.
+ * The {@link Split} keeps the held-out and training rows cached until it is closed, for the calibration that
+ * follows ({@code io.cdae.spark.score.HeldOutCalibration}, called by the job).
  */
 public final class CdaeTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(CdaeTrainer.class);
 
-    /** The trained model (not yet calibrated) and what training did. */
+    /** The trained model (not yet calibrated), what training did and what the engine adds to the training report. */
     public record Result(CdaeModel model, List<EpochStats> epochs, Map<Integer, Long> corruptedRowsByPartition,
-                         long corruptedRowsInTasks) {
+                         long corruptedRowsInTasks, EngineReport report) {
     }
 
     /**
@@ -89,12 +90,12 @@ public final class CdaeTrainer {
     public Result fit(Split split, Optional<CdaeModel> resumed, CheckpointStore checkpoints, Map<String, String> metadata) {
         JavaRDD<float[]> train = split.train();
         Normaliser normaliser = resumed.map(CdaeModel::normaliser).orElseGet(() -> fitNormaliser(train, job.normalisation()));
+        Map<String, String> meta = new java.util.LinkedHashMap<>(metadata);
+        meta.put("engine", job.engine().key());
         CdaeModel start = resumed.map(m -> new CdaeModel(config, m.parameters(), normaliser, m.updaterState(),
-                m.iterations(), m.epochs(), metadata)).orElse(null);
-        ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(config, job.dataType(),
-                job.averagingFrequency(), job.partitions(), job.sparkStorageLevel(), job.divergenceRetries());
+                m.iterations(), m.epochs(), meta)).orElse(null);
         long t0 = System.nanoTime();
-        ParameterAveragingTrainer.Result result = trainer.train(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+        TrainingEngine.Result result = engine().train(JavaSparkContext.fromSparkContext(spark.sparkContext()),
                 train.map(normaliser::apply), start, (stats, model) -> {
                     boolean due = false;
                     for (EpochStats e : stats) {
@@ -102,16 +103,25 @@ public final class CdaeTrainer {
                         due |= (e.epoch() + 1) % job.checkpointInterval() == 0 || e.epoch() + 1 == config.epochs();
                     }
                     if (checkpoints != null && due) {
-                        checkpoints.save(finish(model, normaliser, metadata));
+                        checkpoints.save(finish(model, normaliser, meta));
                     }
                 });
-        Map<String, String> meta = new java.util.LinkedHashMap<>(metadata);
         if (result.discardedRounds() > 0) {
             meta.put("discarded-rounds", Integer.toString(result.discardedRounds()));
             meta.put("final-learning-rate", Double.toString(result.learningRate()));
         }
         return new Result(finish(result.model(), normaliser, meta), result.epochs(), result.corruptedRowsByPartition(),
-                result.corruptedRowsInTasks());
+                result.corruptedRowsInTasks(), result.report());
+    }
+
+    /** The engine of key {@code engine}, with the job's averaging frequency, partitions and storage level. */
+    private TrainingEngine engine() {
+        return switch (job.engine()) {
+            case AVERAGING -> new ParameterAveragingTrainer(config, job.dataType(), job.averagingFrequency(),
+                    job.partitions(), job.sparkStorageLevel(), job.divergenceRetries());
+            case DL4J_SPARK -> new Dl4jSparkTrainer(config, job.dataType(), job.averagingFrequency(), job.partitions(),
+                    job.sparkStorageLevel(), job.divergenceRetries());
+        };
     }
 
     /** Row {@code index} is held out with probability {@code fraction}, decided by the seed alone. */

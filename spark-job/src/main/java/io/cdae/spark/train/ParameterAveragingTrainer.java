@@ -46,21 +46,8 @@ import java.util.TreeMap;
  * </ol>
  * Corrupted data never leaves the executor that made it, and a retried task regenerates the same samples.
  */
-public final class ParameterAveragingTrainer {
+public final class ParameterAveragingTrainer implements TrainingEngine {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParameterAveragingTrainer.class);
-
-    /**
-     * Called on the driver after every averaging round that ends one or more epochs, with those epochs' stats and
-     * the model at the end of the last of them.
-     */
-    public interface EpochListener {
-        void onEpochs(List<EpochStats> stats, CdaeModel model);
-    }
-
-    /** The outcome of a run: the final model, per-epoch stats, the rows each partition corrupted, the final rate. */
-    public record Result(CdaeModel model, List<EpochStats> epochs, Map<Integer, Long> corruptedRowsByPartition,
-                         long corruptedRowsInTasks, double learningRate, int discardedRounds) {
-    }
 
     private final CdaeConfig config;
     private final DataType dataType;
@@ -95,10 +82,7 @@ public final class ParameterAveragingTrainer {
         return this;
     }
 
-    /**
-     * Trains on {@code rows} (clean, normalised) from {@code start}: a fresh model when null, else a checkpoint
-     * whose epochs, parameters, optimiser state and step counter training continues from.
-     */
+    @Override
     public Result train(JavaSparkContext sc, JavaRDD<float[]> rows, CdaeModel start, EpochListener listener) {
         int n = partitions > 0 ? partitions : sc.defaultParallelism();
         JavaRDD<PartitionBlock> blocks = partition(rows, n).persist(storageLevel);
@@ -177,7 +161,7 @@ public final class ParameterAveragingTrainer {
             current = snapshot(state, epoch, current);
             listener.onEpochs(stats, current);
         }
-        return new Result(current, history, corrupted, inTasks.value(), state.learningRate(), discarded);
+        return new Result(current, history, corrupted, inTasks.value(), state.learningRate(), discarded, EngineReport.NONE);
     }
 
     private RoundResult round(JavaSparkContext sc, JavaRDD<PartitionBlock> blocks, TrainingState state, int epoch,

@@ -82,7 +82,7 @@ public final class TrainJob {
                 LOG.info("threshold ({} rule, {} score, {} rows): {}", job.thresholdRule(), job.anomalyScore(),
                         model.calibration().heldOutRows(), model.calibration().threshold());
                 new ModelRepository(spark.sparkContext().hadoopConfiguration()).save(model, request.output(),
-                        TrainingReport.files(result.epochs(), reportSummary(model, checkpointDir)));
+                        TrainingReport.files(result.epochs(), reportSummary(model, checkpointDir), result.report()));
                 return new Outcome(model, result.epochs(), rows, checkpointDir, result.corruptedRowsByPartition(),
                         result.corruptedRowsInTasks());
             }

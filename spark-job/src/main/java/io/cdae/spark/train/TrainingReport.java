@@ -19,7 +19,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The training report written next to the model: {@code training-report.html} with a table of the epochs and
- * two PNG plots, the reconstruction and the contractive loss per epoch.
+ * two PNG plots, the reconstruction and the contractive loss per epoch, then what the training engine adds (DL4J's
+ * training statistics under {@code engine = dl4j-spark}).
  */
 public final class TrainingReport {
     public static final String HTML = "training-report.html";
@@ -30,13 +31,14 @@ public final class TrainingReport {
     }
 
     /** File name to content of the report's files. */
-    public static Map<String, byte[]> files(List<EpochStats> epochs, Map<String, String> summary) {
+    public static Map<String, byte[]> files(List<EpochStats> epochs, Map<String, String> summary, EngineReport engine) {
         System.setProperty("java.awt.headless", "true");
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(RECONSTRUCTION_PNG, plot("Reconstruction loss", "mean ||x - g(f(x~))||^2", epochs,
                 EpochStats::reconstruction));
         files.put(CONTRACTIVE_PNG, plot("Contractive penalty", "mean ||J_f(x~)||_F^2", epochs, EpochStats::contractive));
-        files.put(HTML, html(epochs, summary).getBytes(StandardCharsets.UTF_8));
+        files.put(HTML, html(epochs, summary, engine.html()).getBytes(StandardCharsets.UTF_8));
+        files.putAll(engine.files());
         return files;
     }
 
@@ -56,7 +58,7 @@ public final class TrainingReport {
         return out.toByteArray();
     }
 
-    private static String html(List<EpochStats> epochs, Map<String, String> summary) {
+    private static String html(List<EpochStats> epochs, Map<String, String> summary, String engineHtml) {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>CDAE training report</title>")
                 .append("<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 10px;text-align:right}")
@@ -73,7 +75,7 @@ public final class TrainingReport {
                     e.epoch() + 1, e.reconstruction(), e.contractive(), e.total(), e.samples(), e.samplesPerSecond(),
                     e.seconds()));
         }
-        return b.append("</table>\n</body></html>\n").toString();
+        return b.append("</table>\n").append(engineHtml).append("</body></html>\n").toString();
     }
 
     private static String escape(String s) {

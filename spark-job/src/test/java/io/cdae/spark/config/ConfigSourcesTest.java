@@ -21,6 +21,8 @@ class ConfigSourcesTest {
     void defaultsThenFileThenSetWin() throws IOException {
         JobConfig defaults = ConfigSources.load(null, List.of());
         assertEquals(20, defaults.averagingFrequency());
+        assertEquals(Engine.AVERAGING, defaults.engine());
+        assertEquals(Engine.DL4J_SPARK, ConfigSources.load(null, List.of("engine=DL4J-Spark")).engine());
         assertEquals(20, defaults.model(784, 1_000_000, 2).epochs());
         Path file = tmp.resolve("my.conf");
         Files.writeString(file, "# mine\nepochs = 3\naveraging-frequency = 2\n");
@@ -66,7 +68,7 @@ class ConfigSourcesTest {
         for (String[] c : new String[][] {{"learning-rate", "fast"}, {"averaging-frequency", "0"},
                 {"storage-level", "IN_THE_CLOUD"}, {"data-type", "half"}, {"encoder-widths", "64,x"},
                 {"tied-weights", "perhaps"}, {"normalisation", "z"}, {"input-format", "xls"}, {"min-steps", "0"},
-                {"reference-rows", "-1"}, {"knn-k", "0"}, {"anomaly-score", "knn"}}) {
+                {"reference-rows", "-1"}, {"knn-k", "0"}, {"anomaly-score", "knn"}, {"engine", "dl4j"}}) {
             ConfigException e = assertThrows(ConfigException.class,
                     () -> ConfigSources.load(null, List.of(c[0] + "=" + c[1])), c[0]);
             assertEquals(c[0], e.key(), e.getMessage());

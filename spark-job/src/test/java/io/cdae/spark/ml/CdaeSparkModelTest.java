@@ -70,6 +70,21 @@ class CdaeSparkModelTest {
                 "anomaly_score", "is_anomaly")));
     }
 
+    /** engine is a param like any training key: dl4j-spark fits through DL4J's training master and the model scores. */
+    @Test
+    void theEngineIsAParamAndDl4jSparkFitsAModelThatScores() {
+        CdaeEstimator dl4j = estimator().setConfig("engine", "dl4j-spark");
+        assertEquals("averaging", estimator().getOrDefault(estimator().configParam("engine")));
+        assertEquals(io.cdae.spark.config.Engine.DL4J_SPARK, dl4j.jobConfig().engine());
+        VectorAssembler assembler = new VectorAssembler().setInputCols(pixels).setOutputCol("features");
+        CdaeSparkModel model = dl4j.fit(assembler.transform(train));
+        assertEquals("dl4j-spark", model.cdaeModel().metadata().get("engine"));
+        assertEquals(2, model.cdaeModel().epochs());
+        Dataset<Row> scored = model.transform(assembler.transform(test));
+        assertEquals(60, scored.count());
+        assertTrue(Arrays.stream(column(scored, "anomaly_score")).allMatch(Double::isFinite));
+    }
+
     @Test
     void pipelineWithVectorAssemblerRoundTrips() throws Exception {
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {

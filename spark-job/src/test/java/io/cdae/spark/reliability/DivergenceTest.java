@@ -3,6 +3,7 @@ package io.cdae.spark.reliability;
 import io.cdae.config.CdaeConfig;
 import io.cdae.spark.SparkTestSession;
 import io.cdae.spark.config.ConfigSources;
+import io.cdae.spark.train.Dl4jSparkTrainer;
 import io.cdae.spark.train.ParameterAveragingTrainer;
 import io.cdae.spark.train.TrainingDivergedException;
 import org.apache.spark.api.java.JavaRDD;
@@ -19,7 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A diverging round is discarded and retried with half the learning rate, or training stops clearly. */
+/**
+ * A diverging round (an epoch under engine = dl4j-spark) is discarded and retried with half the learning rate, or
+ * training stops clearly.
+ */
 class DivergenceTest {
     private static CdaeConfig normal() {
         return ConfigSources.load(null, List.of("epochs=2", "batch-size=10", "encoder-widths=3")).model(5);
@@ -74,6 +78,19 @@ class DivergenceTest {
                         .train(sc, rows(sc), null, (s, m) -> s.forEach(stats -> epochsSeen.add("epoch " + stats.epoch()))));
         assertTrue(e.getMessage().contains("diverged in epoch 1, averaging round 2") && e.getMessage().contains("2 halvings"),
                 e.getMessage());
+        assertTrue(epochsSeen.isEmpty(), "no epoch (hence no checkpoint) was completed: " + epochsSeen);
+    }
+
+    /** engine = dl4j-spark retries a diverged epoch from the previous one at half the rate, then stops the same way. */
+    @Test
+    void theDl4jSparkEngineDiscardsADivergedEpochAndStopsWithAClearMessage() {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkTestSession.get("local[2]").sparkContext());
+        List<String> epochsSeen = new ArrayList<>();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new Dl4jSparkTrainer(explosive(), DataType.FLOAT, 1, 2, StorageLevel.MEMORY_ONLY(), 2)
+                        .train(sc, rows(sc), null, (s, m) -> s.forEach(stats -> epochsSeen.add("epoch " + stats.epoch()))));
+        assertTrue(e.getMessage().contains("diverged in epoch 1 (engine dl4j-spark)") && e.getMessage().contains("2 halvings")
+                && e.getMessage().contains("2.5e+36"), e.getMessage());
         assertTrue(epochsSeen.isEmpty(), "no epoch (hence no checkpoint) was completed: " + epochsSeen);
     }
 }

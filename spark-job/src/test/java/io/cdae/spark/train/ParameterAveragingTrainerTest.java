@@ -30,13 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Distributed training against the single-process reference, on the shipped Fashion-MNIST subset. */
 class ParameterAveragingTrainerTest {
 
-    private record Data(List<float[]> train, Normaliser normaliser, INDArray testPixels, double[] testLabels) {
+    record Data(List<float[]> train, Normaliser normaliser, INDArray testPixels, double[] testLabels) {
         INDArray trainMatrix() {
             return Nd4j.create(train.toArray(new float[0][]));
         }
     }
 
-    private static Data load(SparkSession spark) {
+    static Data load(SparkSession spark) {
         InputReader reader = new InputReader(spark);
         String path = SparkTestSession.fashionSubset().toString();
         JobConfig trainCfg = ConfigSources.load(null, List.of("exclude-columns=class", "where=split = 'train'"));
@@ -51,7 +51,7 @@ class ParameterAveragingTrainerTest {
         return new Data(new ArrayList<>(rows), n, Nd4j.create(testRows.toArray(new float[0][])), labels);
     }
 
-    private static CdaeConfig config(int epochs, int batch) {
+    static CdaeConfig config(int epochs, int batch) {
         return ConfigSources.load(null, List.of("epochs=" + epochs, "batch-size=" + batch, "learning-rate=0.003",
                 "encoder-widths=64", "output-activation=sigmoid")).model(784);
     }
