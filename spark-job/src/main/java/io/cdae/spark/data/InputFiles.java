@@ -7,6 +7,9 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsAction;
+import org.apache.hadoop.io.compress.CodecPool;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.security.AccessControlException;
 import org.apache.hadoop.security.UserGroupInformation;
@@ -65,6 +68,7 @@ public record InputFiles(String path, String format, List<Path> files) {
                 example = first.getPath().getName();
             }
             Readability readable = new Readability(fs);
+            CompressionCodecFactory codecs = new CompressionCodecFactory(hadoop);
             List<Path> files = new ArrayList<>();
             for (FileStatus f : listed) {
                 if (example != null && !format.equals(formatOrNull(f.getPath().getName()))) {
@@ -76,6 +80,7 @@ public record InputFiles(String path, String format, List<Path> files) {
                 if (denied != null) {
                     throw new InputException("cannot read input file " + f.getPath() + ": permission denied (" + denied + ")");
                 }
+                requireDecompressor(codecs.getCodec(f.getPath()), f.getPath());
                 files.add(f.getPath());
             }
             return new InputFiles(path, format, files);
@@ -84,6 +89,22 @@ public record InputFiles(String path, String format, List<Path> files) {
                     + ")", e);
         } catch (IOException e) {
             throw new InputException("cannot read input path " + path + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Fails when the file's compression cannot be read in this JVM (Hadoop's Zstandard codec, say, needs its
+     * native library), which Spark would otherwise report as a task failure that names no file.
+     */
+    private static void requireDecompressor(CompressionCodec codec, Path file) {
+        if (codec == null) {
+            return;
+        }
+        try {
+            CodecPool.returnDecompressor(CodecPool.getDecompressor(codec));
+        } catch (RuntimeException | LinkageError e) {
+            throw new InputException("cannot read " + file + ": its compression (" + codec.getClass().getSimpleName()
+                    + ") cannot be decompressed here: " + firstLine(e.getMessage()), e);
         }
     }
 

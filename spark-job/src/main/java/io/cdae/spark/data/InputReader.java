@@ -81,7 +81,7 @@ public final class InputReader {
                           List<String> required) {
         String path = files.path();
         Dataset<Row> df = switch (files.format()) {
-            case "csv" -> csv(path);
+            case "csv" -> csv(files);
             case "parquet" -> parquet(files);
             case "idx" -> IdxReader.read(spark, path).withColumn(RowValidator.SOURCE, functions.lit(path));
             default -> throw new IllegalStateException(files.format());
@@ -128,15 +128,38 @@ public final class InputReader {
     }
 
     /** CSV with a header, every column read as text (rows are typed and checked by RowValidator). */
-    private Dataset<Row> csv(String path) {
+    private Dataset<Row> csv(InputFiles files) {
+        String path = files.path();
         StructType header = spark.read().option("header", "true").csv(path).schema();
         if (header.fields().length == 0) {
-            throw new InputException("no header in " + path + " (is the file empty?)");
+            throw new InputException("no header in " + path + " (is the file empty?" + readsAsEmpty(files) + ")");
         }
         StructType schema = header.add(DataTypes.createStructField(RowValidator.CORRUPT, DataTypes.StringType, true));
         return spark.read().option("header", "true").option("mode", "PERMISSIVE")
                 .option("columnNameOfCorruptRecord", RowValidator.CORRUPT).schema(schema).csv(path)
                 .withColumn(RowValidator.SOURCE, functions.input_file_name());
+    }
+
+    /**
+     * Why compressed input that is not empty may read as empty: Hadoop's block codecs (LZ4, Snappy) end the
+     * stream quietly at data they cannot frame (a file written by the lz4 tool, a damaged one).
+     */
+    private String readsAsEmpty(InputFiles files) {
+        org.apache.hadoop.io.compress.CompressionCodecFactory codecs =
+                new org.apache.hadoop.io.compress.CompressionCodecFactory(hadoop());
+        for (org.apache.hadoop.fs.Path f : files.files()) {
+            try {
+                long bytes = f.getFileSystem(hadoop()).getFileStatus(f).getLen();
+                org.apache.hadoop.io.compress.CompressionCodec codec = codecs.getCodec(f);
+                if (codec != null && bytes > 0) {
+                    return " or compressed otherwise than Hadoop's " + codec.getClass().getSimpleName() + " reads? " + f
+                            + " holds " + bytes + " bytes but reads as empty";
+                }
+            } catch (java.io.IOException e) {
+                return "";
+            }
+        }
+        return "";
     }
 
     /**

@@ -6,6 +6,7 @@ import io.cdae.spark.cli.ExitCodes;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.hadoop.io.compress.ZStandardCodec;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +19,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
@@ -64,22 +66,30 @@ class DamagedInputTest {
         }
     }
 
-    /** Training and scoring {@code input} both fail with exit 65, naming {@code file} and {@code problem}. */
-    private void bothFail(String input, String file, String problem, String... options) throws IOException {
-        for (String policy : options.length == 0 ? new String[] {"fail"} : options) {
-            TreeSet<String> before = Cli.listing(trainOut);
-            Cli.train(Cli.args(Cli.SMALL_MODEL, "--input", input, "--output", trainOut.resolve("model").toString(),
-                    "--id-column", "id", "--label-column", "label", "--bad-rows", policy))
-                    .assertFailed(ExitCodes.INPUT, "cdae-train: input error: ", file, problem);
-            Cli.assertUnchanged(trainOut, before);
+    /** Training and scoring {@code input} both fail with exit 65 under each policy, naming {@code file} and {@code problem}. */
+    private void bothFail(String input, String file, String problem, String... policies) throws IOException {
+        for (String policy : policies.length == 0 ? new String[] {"fail"} : policies) {
+            bothFail(input, List.of("--bad-rows", policy), file, problem);
+        }
+    }
 
-            Cli.score("--model", model.toString(), "--input", input, "--output", scoreOut.resolve("scores").toString(),
-                    "--format", "csv", "--id-column", "id", "--label-column", "label", "--bad-rows", policy)
-                    .assertFailed(ExitCodes.INPUT, "cdae-score: input error: ", file, problem);
-            Cli.assertUnchanged(scoreOut, new TreeSet<>(List.of("scores", "scores-report", "scores.bad-rows")));
-            for (String previous : List.of("scores", "scores-report", "scores.bad-rows")) {
-                assertEquals(List.of("previous.txt"), List.copyOf(Cli.listing(scoreOut.resolve(previous))));
-            }
+    /** Training and scoring {@code input} with {@code extra} options both fail with exit 65, and nothing changes. */
+    private void bothFail(String input, List<String> extra, String file, String problem) throws IOException {
+        TreeSet<String> before = Cli.listing(trainOut);
+        List<String> train = new ArrayList<>(Cli.SMALL_MODEL);
+        train.addAll(List.of("--input", input, "--output", trainOut.resolve("model").toString(), "--id-column", "id",
+                "--label-column", "label"));
+        train.addAll(extra);
+        Cli.train(train.toArray(new String[0])).assertFailed(ExitCodes.INPUT, "cdae-train: input error: ", file, problem);
+        Cli.assertUnchanged(trainOut, before);
+
+        List<String> score = new ArrayList<>(List.of("--model", model.toString(), "--input", input, "--output",
+                scoreOut.resolve("scores").toString(), "--format", "csv", "--id-column", "id", "--label-column", "label"));
+        score.addAll(extra);
+        Cli.score(score.toArray(new String[0])).assertFailed(ExitCodes.INPUT, "cdae-score: input error: ", file, problem);
+        Cli.assertUnchanged(scoreOut, new TreeSet<>(List.of("scores", "scores-report", "scores.bad-rows")));
+        for (String previous : List.of("scores", "scores-report", "scores.bad-rows")) {
+            assertEquals(List.of("previous.txt"), List.copyOf(Cli.listing(scoreOut.resolve(previous))));
         }
     }
 
@@ -121,6 +131,24 @@ class DamagedInputTest {
         byte[] gz = compressed("gzip", Cli.text(Cli.rows(4000, 6)));
         Files.write(dir.resolve("b-cut.csv.gz"), Arrays.copyOf(gz, gz.length / 2));
         bothFail(dir.toString(), "b-cut.csv.gz", "truncated gzip data", "fail", "skip", "quarantine");
+    }
+
+    @Test
+    void otherCompressionsAreReadOnlyWhenAskedForAndNamedWhenTheyCannotBe() throws IOException {
+        // *.csv.zst, *.csv.lz4: not taken for CSV by their names
+        Path zst = Files.write(tmp.resolve("rows.csv.zst"), new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0});
+        bothFail(zst.toString(), List.of(), "rows.csv.zst", "cannot tell the format");
+        // read as CSV on request: Hadoop's Zstandard codec needs its native library (absent from the build's Hadoop)
+        if (!ZStandardCodec.isNativeCodeLoaded()) {
+            bothFail(zst.toString(), List.of("--set", "input-format=csv"), "rows.csv.zst",
+                    "its compression (ZStandardCodec) cannot be decompressed here");
+        }
+        // the LZ4 frame magic (the lz4 tool's framing) then a block Hadoop's LZ4 framing takes as cut short:
+        // Hadoop's codec ends the stream quietly, and the file reads as empty
+        Path lz4 = Files.write(tmp.resolve("rows.csv.lz4"), new byte[] {0x04, 0x22, 0x4d, 0x18, 0, 0, 0, 0x10,
+                0x69, 0x64, 0x2c, 0x66, 0x31, 0x0a, 0x72, 0x31, 0x2c, 0x30, 0x0a, 0});
+        bothFail(lz4.toString(), List.of("--set", "input-format=csv"), "rows.csv.lz4",
+                "holds 20 bytes but reads as empty");
     }
 
     @Test
