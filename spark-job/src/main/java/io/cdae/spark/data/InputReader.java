@@ -21,7 +21,8 @@ import java.util.List;
 /**
  * Reads the job's input through Spark SQL from any Hadoop filesystem URI (a file or a directory of files):
  * CSV with a header, Parquet, or Fashion-MNIST IDX files; then selects the feature columns. Everything is
- * checked (path, format, columns, the row filter) before a Spark job runs on the data.
+ * checked (path, files, format, columns, the row filter) before a Spark job runs on the data, and a failure to
+ * read a file in any job over the input names the file ({@link DamagedInput}).
  */
 public final class InputReader {
     private final SparkSession spark;

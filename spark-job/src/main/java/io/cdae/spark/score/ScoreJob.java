@@ -45,7 +45,8 @@ import static org.apache.spark.sql.functions.when;
 
 /**
  * The scoring job: one output row per input row (its id, or a stable row id; the label when given; the
- * score columns), committed atomically; with a label column also metrics.json and a report. A thin wrapper
+ * score columns); with a label column also metrics.json and a report; with bad rows quarantined, those. All of
+ * them are committed together ({@link OutputCommit}) once every check passed, or none is. A thin wrapper
  * over {@link CdaeSparkModel#score}, fed by a {@link ColumnExtractor} that reads each feature column from
  * Spark's internal rows, so the input is read once and never assembled into vectors.
  */
@@ -116,7 +117,6 @@ public final class ScoreJob {
 
     private Outcome score(Request r, CdaeModel model, List<String> features, JobConfig job, InputReader.RawInput in,
                           OutputCommit outputs, String reportDir) {
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         BadRowPolicy policy = new BadRowPolicy(job.badRows(), job.quarantineFor(r.output()));
         CdaeSparkModel stage = new CdaeSparkModel(model).setTopFeatures(r.topFeatures())
                 .setFeatureErrors(r.featureErrors()).setThreshold(r.threshold() == null ? Double.NaN : r.threshold());
@@ -126,32 +126,15 @@ public final class ScoreJob {
         Dataset<Row> input = projected(in);
         JavaRDD<InternalRow> rows = input.queryExecution().toRdd().toJavaRDD().mapPartitions(DamagedInput::guard, true);
         long[] offsets = r.idColumn() == null ? rowIdOffsets(input, rows.getNumPartitions()) : null;
-        LongAccumulator good = spark.sparkContext().longAccumulator("cdae.rows");
-        LongAccumulator bad = spark.sparkContext().longAccumulator("cdae.bad-rows");
-        CollectionAccumulator<ColumnExtractor.BadRow> firstBad = spark.sparkContext().collectionAccumulator("cdae.first-bad-row");
+        Pass pass = new Pass(spark.sparkContext().longAccumulator("cdae.rows"),
+                spark.sparkContext().longAccumulator("cdae.bad-rows"),
+                spark.sparkContext().collectionAccumulator("cdae.first-bad-row"));
         ColumnExtractor.Plan plan = ColumnExtractor.Plan.of(input.schema(), in.keep(), features, offsets,
-                policy.policy().equals(BadRowPolicy.FAIL), good, bad, firstBad);
+                policy.policy().equals(BadRowPolicy.FAIL), pass.good(), pass.bad(), pass.firstBad());
         StructType schema = outputSchema(input.schema(), in.keep(), r.idColumn() == null, r.featureErrors(), r.topFeatures() > 0);
         Path scores = outputs.stage(r.output());
         write(spark.createDataFrame(stage.score(rows, p -> new ColumnExtractor(plan, p)), schema), scores, r.format());
-
-        String quarantine = null;
-        if (bad.value() > 0 && policy.policy().equals(BadRowPolicy.FAIL)) {
-            ColumnExtractor.BadRow b = firstBad.value().stream()
-                    .min(Comparator.comparingInt(ColumnExtractor.BadRow::partition)
-                            .thenComparingLong(ColumnExtractor.BadRow::position)).orElseThrow();
-            throw BadRowPolicy.badRow(b.file(), b.raw(), b.reason(), hadoop);
-        }
-        if (good.value() == 0) {
-            throw noRows(in.files().path(), job.where(), bad.value());
-        }
-        if (bad.value() > 0 && policy.policy().equals(BadRowPolicy.QUARANTINE)) {
-            policy.quarantine(RowValidator.validate(in.rows(), features, in.keep()), outputs);
-            quarantine = policy.quarantineDir();
-            LOG.warn("{} bad rows to be quarantined in {}", bad.value(), quarantine);
-        } else if (bad.value() > 0) {
-            LOG.warn("{} bad rows skipped", bad.value());
-        }
+        String quarantine = settleBadRows(pass, policy, in, features, job.where(), outputs);
 
         // the written scores are small (a few columns): everything after the write reads them back
         Dataset<Row> written = readBack(scores, r.format(), r.labelColumn());
@@ -161,7 +144,39 @@ public final class ScoreJob {
             metrics = evaluate(written, r.labelColumn(), threshold, stage.cdaeModel());
             writeReport(metrics, histogram(written, r.labelColumn()), reportDir, outputs);
         }
-        return new Outcome(good.value(), flagged, threshold, metrics, r.output(), reportDir, bad.value(), quarantine);
+        return new Outcome(pass.good().value(), flagged, threshold, metrics, r.output(), reportDir, pass.bad().value(),
+                quarantine);
+    }
+
+    /** The counters of the scoring pass: good rows, bad rows, the first bad row of each partition. */
+    private record Pass(LongAccumulator good, LongAccumulator bad, CollectionAccumulator<ColumnExtractor.BadRow> firstBad) {
+    }
+
+    /**
+     * After the pass, before anything is committed: under fail the first bad row is the error; an input that
+     * left no row to score is one; quarantined rows are staged. Returns where they go, or null.
+     */
+    private String settleBadRows(Pass pass, BadRowPolicy policy, InputReader.RawInput in, List<String> features,
+                                 String where, OutputCommit outputs) {
+        long bad = pass.bad().value();
+        if (bad > 0 && policy.policy().equals(BadRowPolicy.FAIL)) {
+            ColumnExtractor.BadRow b = pass.firstBad().value().stream()
+                    .min(Comparator.comparingInt(ColumnExtractor.BadRow::partition)
+                            .thenComparingLong(ColumnExtractor.BadRow::position)).orElseThrow();
+            throw BadRowPolicy.badRow(b.file(), b.raw(), b.reason(), spark.sparkContext().hadoopConfiguration());
+        }
+        if (pass.good().value() == 0) {
+            throw noRows(in.files().path(), where, bad);
+        }
+        if (bad > 0 && policy.policy().equals(BadRowPolicy.QUARANTINE)) {
+            policy.quarantine(RowValidator.validate(in.rows(), features, in.keep()), outputs);
+            LOG.warn("{} bad rows to be quarantined in {}", bad, policy.quarantineDir());
+            return policy.quarantineDir();
+        }
+        if (bad > 0) {
+            LOG.warn("{} bad rows skipped", bad);
+        }
+        return null;
     }
 
     /** The error for an input that left no row to score: no data rows, none matching where, or only bad ones. */
