@@ -74,7 +74,7 @@ public final class QualityBenchmark {
             cases.addAll(tabularCases(o));
         }
         if (!o.suite.equals("tabular")) {
-            cases.addAll(fmnistCases(o));
+            cases.addAll(fmnistCases(spark, o));
         }
         for (Case c : cases) {
             results.add(run(spark, c, o));
@@ -181,14 +181,20 @@ public final class QualityBenchmark {
         return cases;
     }
 
-    private static List<Case> fmnistCases(Options o) throws IOException {
+    /**
+     * The Fashion-MNIST cases. The IDX files are converted once to Parquet in the work directory (columns row_id,
+     * class, p0..p783, as the IDX reader names them), the format a Spark user would keep them in; the jobs read those.
+     */
+    private static List<Case> fmnistCases(SparkSession spark, Options o) throws IOException {
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
-        String trainImages = o.fmnist.resolve("train-images-idx3-ubyte.gz").toString();
-        String testImages = o.fmnist.resolve("t10k-images-idx3-ubyte.gz").toString();
-        int[][] trainX = io.cdae.spark.data.IdxReader.readImages(new org.apache.hadoop.fs.Path(trainImages), conf);
+        String trainIdx = o.fmnist.resolve("train-images-idx3-ubyte.gz").toString();
+        String testIdx = o.fmnist.resolve("t10k-images-idx3-ubyte.gz").toString();
+        String trainImages = asParquet(spark, trainIdx, o.work.resolve("fmnist-train.parquet"));
+        String testImages = asParquet(spark, testIdx, o.work.resolve("fmnist-test.parquet"));
+        int[][] trainX = io.cdae.spark.data.IdxReader.readImages(new org.apache.hadoop.fs.Path(trainIdx), conf);
         int[] trainY = io.cdae.spark.data.IdxReader.readLabels(
                 new org.apache.hadoop.fs.Path(o.fmnist.resolve("train-labels-idx1-ubyte.gz").toString()), conf, trainX.length);
-        int[][] testX = io.cdae.spark.data.IdxReader.readImages(new org.apache.hadoop.fs.Path(testImages), conf);
+        int[][] testX = io.cdae.spark.data.IdxReader.readImages(new org.apache.hadoop.fs.Path(testIdx), conf);
         int[] testY = io.cdae.spark.data.IdxReader.readLabels(
                 new org.apache.hadoop.fs.Path(o.fmnist.resolve("t10k-labels-idx1-ubyte.gz").toString()), conf, testX.length);
         double[][] test = doubles(testX);
@@ -212,6 +218,15 @@ public final class QualityBenchmark {
                     testImages, List.of("where=class = " + k, "exclude-columns=class"), "row_id", false));
         }
         return cases;
+    }
+
+    /** {@code idx} written as Parquet to {@code target}, unless it is there already; its path. */
+    private static String asParquet(SparkSession spark, String idx, Path target) {
+        if (!Files.exists(target.resolve("_SUCCESS"))) {
+            io.cdae.spark.data.IdxReader.read(spark, idx).repartition(4).write()
+                    .mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(target.toString());
+        }
+        return target.toString();
     }
 
     /**

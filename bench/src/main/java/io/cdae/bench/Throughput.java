@@ -41,7 +41,7 @@ final class Throughput {
             Path input = work.resolve("throughput-" + suite + ".parquet");
             String id = c.idColumn();
             Dataset<Row> data = suite.equals("fmnist")
-                    ? io.cdae.spark.data.IdxReader.read(spark, c.trainInput())
+                    ? spark.read().parquet(c.trainInput())
                     : repeated(spark, c.testInput(), TABULAR_ROWS);
             data.write().mode(SaveMode.Overwrite).parquet(input.toString());
             long rows = spark.read().parquet(input.toString()).count();

@@ -5,6 +5,8 @@ import io.cdae.config.ConfigException;
 import io.cdae.io.CdaeModel;
 import io.cdae.spark.config.ConfigSources;
 import io.cdae.spark.config.JobConfig;
+import io.cdae.spark.data.InputException;
+import io.cdae.spark.data.RowValidator;
 import io.cdae.spark.score.HeldOutCalibration;
 import io.cdae.spark.train.CdaeTrainer;
 import org.apache.spark.api.java.JavaRDD;
@@ -125,8 +127,13 @@ public class CdaeEstimator extends Estimator<CdaeSparkModel> implements DefaultP
         JavaRDD<float[]> rows = dataset.select(col).toJavaRDD().map(r -> {
             double[] d = ((Vector) r.get(0)).toArray();
             float[] f = new float[d.length];
+            double[] value = new double[1];
             for (int i = 0; i < d.length; i++) {
-                f[i] = (float) d[i];
+                String bad = RowValidator.finite(d[i], col + "[" + i + "]", value);
+                if (bad != null) {
+                    throw new InputException(bad);
+                }
+                f[i] = (float) value[0];
             }
             return f;
         });
@@ -166,7 +173,7 @@ public class CdaeEstimator extends Estimator<CdaeSparkModel> implements DefaultP
     private static int firstWidth(Dataset<?> dataset, String col) {
         java.util.List<Row> first = dataset.select(col).limit(1).toDF().collectAsList();
         if (first.isEmpty()) {
-            throw new io.cdae.spark.data.InputException("cannot fit a CDAE on an empty dataset");
+            throw new InputException("cannot fit a CDAE on an empty dataset");
         }
         return ((Vector) first.get(0).get(0)).size();
     }

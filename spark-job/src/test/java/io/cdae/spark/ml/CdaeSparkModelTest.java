@@ -248,4 +248,35 @@ class CdaeSparkModelTest {
             assertEquals(score > model.effectiveThreshold(), r.getBoolean(r.fieldIndex("is_anomaly")));
         }
     }
+
+    @Test
+    void valuesBeyondFloatRangeAreRefusedByFitAndTransformLikeInfinity() {
+        List<Row> rows = new java.util.ArrayList<>();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 40; i++) {
+            rows.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(r.nextDouble(),
+                    r.nextDouble(), r.nextDouble())));
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType());
+        Dataset<Row> clean = spark.createDataFrame(rows, schema);
+        Dataset<Row> huge = spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(
+                org.apache.spark.ml.linalg.Vectors.dense(0.5, 1e300, 0.5))), schema);
+        CdaeEstimator small = new CdaeEstimator().setConfig("epochs", 1).setConfig("encoder-widths", "2")
+                .setConfig("partitions", 1).setConfig("batch-size", 8);
+        Exception fit = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> small.fit(clean.union(huge)));
+        assertTrue(chain(fit).contains("non-finite value 1.0E300 in column 'features[1]' once cast to float"), chain(fit));
+        CdaeSparkModel model = small.fit(clean);
+        Exception transform = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> model.transform(huge).collectAsList());
+        assertTrue(chain(transform).contains("once cast to float"), chain(transform));
+    }
+
+    private static String chain(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            b.append(c.getMessage()).append(" | ");
+        }
+        return b.toString();
+    }
 }
