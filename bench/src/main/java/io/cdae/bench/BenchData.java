@@ -15,10 +15,15 @@ final class BenchData {
     }
 
     static CdaeConfig config(int hidden, int batch) {
+        return config(hidden, batch, 1);
+    }
+
+    /** The benchmark model trained for {@code epochs} epochs. */
+    static CdaeConfig config(int hidden, int batch, int epochs) {
         CdaeConfig d = CdaeConfig.defaults(784);
         return new CdaeConfig(784, List.of(hidden), d.activation(), true, d.outputActivation(), d.reconstructionLoss(),
                 0.1, d.contractiveEstimator(), d.projections(), CorruptionType.MASKING, 0.2, d.optimiser(), 1e-3,
-                d.momentum(), batch, 1, 42L);
+                d.momentum(), batch, epochs, 42L);
     }
 
     /** Rows with pixel-like values in [0, 1]. */

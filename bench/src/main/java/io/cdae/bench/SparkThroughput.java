@@ -39,11 +39,7 @@ public final class SparkThroughput {
         int hidden = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         int batch = args.length > 3 ? Integer.parseInt(args[3]) : 128;
         int[] frequencies = Arrays.stream((args.length > 4 ? args[4] : "5,10,20").split(",")).mapToInt(Integer::parseInt).toArray();
-        CdaeConfig base = BenchData.config(hidden, batch);
-        CdaeConfig config = new CdaeConfig(784, base.encoderWidths(), base.activation(), true, base.outputActivation(),
-                base.reconstructionLoss(), base.contractiveWeight(), base.contractiveEstimator(), base.projections(),
-                base.corruption(), base.corruptionLevel(), base.optimiser(), base.learningRate(), base.momentum(), batch,
-                epochs, base.seed());
+        CdaeConfig config = BenchData.config(hidden, batch, epochs);
         INDArray data = BenchData.rows(rows, 3);
 
         // the single process at its best thread count on this machine (one or two ND4J threads)

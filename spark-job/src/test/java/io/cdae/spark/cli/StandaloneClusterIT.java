@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * End to end on real parts: a Spark standalone master and two workers on 127.0.0.1, a MiniDFSCluster,
  * the shipped dataset on HDFS, and the cdae-train and cdae-score scripts submitting the shaded jar through
- * SPARK_HOME/bin/spark-submit; model and scores checked on HDFS.
+ * SPARK_HOME/bin/spark-submit; model and scores checked on HDFS. A second, short training run uses
+ * engine = dl4j-spark (DL4J's training master) on the same cluster.
  */
 class StandaloneClusterIT {
     @TempDir
@@ -63,6 +64,24 @@ class StandaloneClusterIT {
                 double auc = io.cdae.config.CdaeConfigJson.mapper().readTree(metrics).get("roc-auc").asDouble();
                 assertTrue(auc > 0.9, metrics);
             }
+
+            // engine = dl4j-spark through the same spark-submit: DL4J's training master on the two workers, ND4J's
+            // Kryo registrator from conf/spark-defaults.conf inside the shaded jar
+            String dl4jModel = hdfs.uri() + "/models/cdae-dl4j";
+            java.nio.file.Path dl4jLog = tmp.resolve("train-dl4j.log");
+            rc = ChildProcesses.run(dl4jLog, cluster.submitEnvironment(),
+                    ChildProcesses.ROOT.resolve("submit-scripts/cdae-train").toString(), "--master", cluster.masterUrl(),
+                    "--input", input, "--output", dl4jModel, "--label-column", "label", "--set", "exclude-columns=class",
+                    "--set", "where=split = 'train'", "--set", "epochs=2", "--set", "partitions=2",
+                    "--set", "encoder-widths=64", "--set", "averaging-frequency=5", "--set", "engine=dl4j-spark");
+            log = Files.readString(dl4jLog);
+            assertEquals(0, rc, log);
+            assertTrue(log.contains("epoch 2/2"), log);
+            CdaeModel dl4j = new ModelRepository(fs.getConf()).load(dl4jModel);
+            assertEquals("dl4j-spark", dl4j.metadata().get("engine"));
+            assertEquals(2, dl4j.epochs());
+            assertTrue(fs.exists(new Path(dl4jModel + "/dl4j-training-stats.html")), "DL4J's statistics beside the model");
+            assertTrue(fs.exists(new Path(dl4jModel + ".checkpoints/epoch-00002/manifest.json")));
         }
     }
 }
