@@ -43,7 +43,7 @@ public final class EngineComparison {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist");
-        int rows = args.length > 1 ? Integer.parseInt(args[1]) : 12000;
+        int rows = args.length > 1 ? Integer.parseInt(args[1]) : 24000;
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int hidden = args.length > 3 ? Integer.parseInt(args[3]) : 256;
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : 64;
