@@ -13,6 +13,8 @@ import io.cdae.train.MinibatchPlan;
 import io.cdae.train.SingleProcessTrainer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -175,7 +177,7 @@ class Dl4jSparkTrainerTest {
     /**
      * Both engines, local[2], 2 workers of 500 rows in minibatches of 32, averaging every 5, the same seed and
      * config, 8 epochs: the final epoch's reconstruction loss within 10 % and the ROC-AUC on the 425 test rows within
-     * 0.01; DL4J's own statistics in the report.
+     * 0.01; DL4J's own statistics in the report; no byte shuffled or spilled while DL4J trains.
      */
     @Test
     void bothEnginesReachTheSameLossAndRocAucOnTheShippedSubset() throws Exception {
@@ -186,7 +188,16 @@ class Dl4jSparkTrainerTest {
         List<float[]> normalised = d.train().stream().map(d.normaliser()::apply).toList();
         TrainingEngine.Result averaging = new ParameterAveragingTrainer(cfg, DataType.FLOAT, 5, 2,
                 StorageLevel.MEMORY_ONLY()).train(sc, sc.parallelize(normalised, 3), null, (s, m) -> { });
-        TrainingEngine.Result dl4j = dl4j(spark, d, cfg, 5, 2);
+        SpilledOrShuffled moved = new SpilledOrShuffled();
+        spark.sparkContext().addSparkListener(moved);
+        TrainingEngine.Result dl4j;
+        try {
+            dl4j = dl4j(spark, d, cfg, 5, 2);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+        } finally {
+            spark.sparkContext().removeSparkListener(moved);
+        }
+        assertEquals(0, moved.bytes, "Direct without repartitioning: no minibatch is shuffled or spilled to disk");
 
         double a = averaging.epochs().get(7).reconstruction();
         double b = dl4j.epochs().get(7).reconstruction();
@@ -203,6 +214,18 @@ class Dl4jSparkTrainerTest {
         assertEquals(Map.of(0, 480L * 8, 1, 480L * 8), dl4j.corruptedRowsByPartition());
         assertTrue(dl4j.report().html().contains("ParameterAveragingMasterSplitTimesMs"), dl4j.report().html());
         assertTrue(dl4j.report().files().get(Dl4jTrainingStats.HTML_FILE).length > 1000, "DL4J's own stats page");
+    }
+
+    /** Bytes that Spark's tasks wrote to shuffle files or spilled to disk. */
+    private static final class SpilledOrShuffled extends SparkListener {
+        private long bytes;
+
+        @Override
+        public synchronized void onTaskEnd(SparkListenerTaskEnd e) {
+            if (e.taskMetrics() != null) {
+                bytes += e.taskMetrics().shuffleWriteMetrics().bytesWritten() + e.taskMetrics().diskBytesSpilled();
+            }
+        }
     }
 
     private static double auc(ParameterAveragingTrainerTest.Data d, CdaeConfig cfg, CdaeModel trained) {

@@ -86,8 +86,16 @@ class TrainJobTest {
         assertTrue(Files.isDirectory(Path.of(full + ".checkpoints", "epoch-00001")));
         assertTrue(Files.isDirectory(Path.of(full + ".checkpoints", "epoch-00002")));
 
+        // the run stopped after epoch 1: its checkpoint alone, resumed
         Path resumed = tmp.resolve("dl4j-resumed");
-        train(spark, resumed, 1, false, "engine=dl4j-spark");
+        Path epoch1 = Path.of(full + ".checkpoints", "epoch-00001");
+        Path copy = Path.of(resumed + ".checkpoints", "epoch-00001");
+        Files.createDirectories(copy);
+        try (java.util.stream.Stream<Path> files = Files.list(epoch1)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
         TrainJob.Outcome second = train(spark, resumed, 2, true, "engine=dl4j-spark");
         assertEquals(1, second.epochs().size(), "only the missing epoch is trained");
         CdaeModel continued = ModelStore.load(resumed);
