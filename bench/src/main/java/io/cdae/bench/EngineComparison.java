@@ -10,6 +10,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerBlockUpdated;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.BlockUpdatedInfo;
@@ -32,8 +33,9 @@ import java.util.Locale;
  *   <li>rounds per epoch, and the time of one averaging round: the median epoch's time over its rounds;</li>
  *   <li>bytes shipped per round, from Spark's listener events over the whole run: broadcast (the serialized
  *       pieces of every broadcast the driver makes: the state sent to the workers and the tasks' closures; one copy,
- *       each executor fetches it once) and task results (what the workers send back), and shuffle bytes (0: neither
- *       engine moves training data between executors).</li>
+ *       each executor fetches it once) and task results (what the workers send back); and the stages that wrote
+ *       shuffle files, with their bytes: one, the clean rows' partitioning before training (row i to partition
+ *       i mod n), under either engine; no minibatch is shuffled.</li>
  * </ul>
  * Usage: EngineComparison FASHION_MNIST_DIR [ROWS] [EPOCHS] [HIDDEN] [BATCH] [AVERAGING_FREQUENCIES, e.g. 5,20]
  */
@@ -64,7 +66,14 @@ public final class EngineComparison {
                 TrainingEngine trainer = engine.equals("averaging")
                         ? new ParameterAveragingTrainer(config, DataType.FLOAT, f, 2, StorageLevel.MEMORY_ONLY())
                         : new Dl4jSparkTrainer(config, DataType.FLOAT, f, 2, StorageLevel.MEMORY_ONLY(), 0);
-                TrainingEngine.Result r = trainer.train(sc, sc.parallelize(images, 2), null, (s, m) -> { });
+                TrainingEngine.Result r;
+                try {
+                    r = trainer.train(sc, sc.parallelize(images, 2), null, (s, m) -> { });
+                } catch (RuntimeException e) {
+                    System.out.printf(Locale.ROOT, "engine-comparison engine=%s averaging_frequency=%d failed: %s%n",
+                            engine, f, e);
+                    continue;
+                }
                 spark.sparkContext().listenerBus().waitUntilEmpty();
                 int rounds = engine.equals("averaging") ? (batchesPerWorker + f - 1) / f
                         : Math.max(1, 2 * batchesPerWorker / (2 * f));
@@ -72,11 +81,12 @@ public final class EngineComparison {
                 long allRounds = (long) rounds * epochs;
                 System.out.printf(Locale.ROOT, "engine-comparison engine=%s hidden=%d batch=%d rows=%d epochs=%d "
                                 + "averaging_frequency=%d samples_per_s=%.0f trained_rows_per_epoch=%d rounds_per_epoch=%d "
-                                + "round_ms=%.1f broadcast_bytes_per_round=%d result_bytes_per_round=%d shuffle_bytes=%d "
-                                + "jobs=%d final_reconstruction=%.3f%n", engine, hidden, batch, rows, epochs, f,
+                                + "round_ms=%.1f broadcast_bytes_per_round=%d result_bytes_per_round=%d shuffle_stages=%d "
+                                + "shuffle_bytes=%d jobs=%d final_reconstruction=%.3f%n", engine, hidden, batch, rows, epochs, f,
                         median(r.epochs().stream().skip(1).mapToDouble(EpochStats::samplesPerSecond).toArray()),
                         r.epochs().get(epochs - 1).samples(), rounds, 1000 * medianSeconds / rounds,
-                        traffic.broadcastBytes / allRounds, traffic.resultBytes / allRounds, traffic.shuffleBytes,
+                        traffic.broadcastBytes / allRounds, traffic.resultBytes / allRounds, traffic.shuffleStages,
+                        traffic.shuffleBytes,
                         traffic.jobs, r.epochs().get(epochs - 1).reconstruction());
             }
         }
@@ -106,12 +116,14 @@ public final class EngineComparison {
         private long broadcastBytes;
         private long resultBytes;
         private long shuffleBytes;
+        private int shuffleStages;
         private int jobs;
 
         synchronized void reset() {
             broadcastBytes = 0;
             resultBytes = 0;
             shuffleBytes = 0;
+            shuffleStages = 0;
             jobs = 0;
         }
 
@@ -129,8 +141,15 @@ public final class EngineComparison {
         public synchronized void onTaskEnd(SparkListenerTaskEnd e) {
             if (e.taskMetrics() != null) {
                 resultBytes += e.taskMetrics().resultSize();
-                shuffleBytes += e.taskMetrics().shuffleWriteMetrics().bytesWritten();
             }
+        }
+
+        @Override
+        public synchronized void onStageCompleted(SparkListenerStageCompleted e) {
+            long written = e.stageInfo().taskMetrics() == null ? 0
+                    : e.stageInfo().taskMetrics().shuffleWriteMetrics().bytesWritten();
+            shuffleStages += written > 0 ? 1 : 0;
+            shuffleBytes += written;
         }
 
         @Override
