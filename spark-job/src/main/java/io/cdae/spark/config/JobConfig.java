@@ -38,6 +38,8 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
     public static final String AUTO = "auto";
     /** Fewest epochs of {@code epochs = auto}. */
     public static final int MIN_AUTO_EPOCHS = 20;
+    /** The largest reference sample of the code-space scores that a model may store ({@code reference-rows}). */
+    public static final int MAX_REFERENCE_ROWS = 20_000;
 
     /** The job keys (besides the model keys). */
     public static final Set<String> JOB_KEYS = Set.of("averaging-frequency", "partitions", "storage-level",
@@ -95,7 +97,7 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
                 positiveInt(values, "divergence-retries", 0),
                 positiveDouble(values, "error-weight-floor"),
                 positiveInt(values, "min-steps", 1),
-                positiveInt(values, "reference-rows", 1),
+                intBetween(values, "reference-rows", 1, MAX_REFERENCE_ROWS),
                 positiveInt(values, "knn-k", 1),
                 Engine.parse(get(values, "engine")));
         job.model(1, 1, 1);
@@ -202,6 +204,14 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
             // reported below
         }
         throw new ConfigException(key, v, "an integer >= " + min);
+    }
+
+    private static int intBetween(Map<String, String> values, String key, int min, int max) {
+        int n = positiveInt(values, key, min);
+        if (n > max) {
+            throw new ConfigException(key, get(values, key), "an integer from " + min + " to " + max);
+        }
+        return n;
     }
 
     private static double number(Map<String, String> values, String key, String expected) {

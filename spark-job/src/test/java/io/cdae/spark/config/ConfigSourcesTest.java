@@ -56,6 +56,10 @@ class ConfigSourcesTest {
         assertEquals("encoder-widths", assertThrows(ConfigException.class,
                 () -> ConfigSources.load(null, List.of("encoder-widths=automatic"))).key());
         assertEquals("epochs", assertThrows(ConfigException.class, () -> ConfigSources.load(null, List.of("epochs=all"))).key());
+        // the reference sample stored with the model is bounded, so scoring cost stays bounded
+        assertEquals("reference-rows", assertThrows(ConfigException.class,
+                () -> ConfigSources.load(null, List.of("reference-rows=20001"))).key());
+        assertEquals(20000, ConfigSources.load(null, List.of("reference-rows=20000")).referenceRows());
     }
 
     @Test
