@@ -55,6 +55,23 @@ public final class HostArrays {
         target.assign(Nd4j.createFromArray(values).castTo(target.dataType()).reshape(target.shape()));
     }
 
+    /** Writes float {@code values} into the float array {@code target} in c order: a trainer writing its parameters back. */
+    public static void assign(INDArray target, float[] values) {
+        if (values.length != target.length()) {
+            throw new IllegalArgumentException("expected " + target.length() + " values, found " + values.length);
+        }
+        if (CPU && plain(target)) {
+            target.data().asNioFloat().put(0, values);
+            return;
+        }
+        target.assign(Nd4j.createFromArray(values).castTo(target.dataType()).reshape(target.shape()));
+    }
+
+    /** True on ND4J's CPU backend, where a plain float array is one block of host memory. */
+    public static boolean isCpu() {
+        return CPU;
+    }
+
     /** The values of an array in c order, widened to double: a worker reading its network's flat arrays. */
     public static double[] toDoubles(INDArray a) {
         if (CPU && plain(a)) {

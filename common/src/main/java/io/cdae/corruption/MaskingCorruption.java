@@ -36,8 +36,8 @@ public final class MaskingCorruption extends Corruption {
     }
 
     @Override
-    protected void corrupt(float[] values, SplittableRandom random) {
-        int n = values.length;
+    protected void corrupt(float[] values, int length, SplittableRandom random) {
+        int n = length;
         for (int i = 0; i < n; i += 2) {
             long bits = random.nextLong();
             if ((bits & 0xFFFFFFFFL) < threshold) {

@@ -1,0 +1,91 @@
+package io.cdae.kernel;
+
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/**
+ * DL4J's updaters as {@link io.cdae.model.CdaeNetwork} configures them (Adam, Nesterov momentum, plain SGD), on
+ * Java arrays, with libnd4j's float arithmetic and DL4J's state layout, so that a step here and a step of DL4J's
+ * {@code fit} leave the same parameters and state (to float rounding):
+ * <ul>
+ *   <li>Adam (Kingma and Ba 2015): state [m | v]; m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
+ *       p -= alpha_t m / (sqrt(v) + eps) with alpha_t = lr sqrt(1 - b2^t) / (1 - b1^t), t = iteration + 1;</li>
+ *   <li>Nesterov momentum: state [v]; v' = mu v - lr g, p -= mu v - (1 + mu) v';</li>
+ *   <li>SGD: no state; p -= lr g.</li>
+ * </ul>
+ * Learning rate and momentum come from the DL4J configuration at each step (a schedule, or a rate the trainer
+ * lowered after a divergence, applies as in DL4J).
+ */
+public final class HeapUpdater {
+    private final IUpdater config;
+
+    private HeapUpdater(IUpdater config) {
+        this.config = config;
+    }
+
+    /** The updater for a DL4J updater configuration; null when it is not one of the three. */
+    public static HeapUpdater of(IUpdater config) {
+        return config instanceof Adam || config instanceof Nesterovs || config instanceof Sgd
+                ? new HeapUpdater(config) : null;
+    }
+
+    /** Length of the state vector for {@code params} parameters (DL4J's {@code stateSize}). */
+    public long stateSize(long params) {
+        return config.stateSize(params);
+    }
+
+    /** One update of {@code params} by {@code gradient}, at DL4J's {@code iteration} and {@code epoch} counters. */
+    public void apply(float[] params, float[] gradient, float[] state, int iteration, int epoch) {
+        int count = params.length;
+        if (config instanceof Adam adam) {
+            adam(adam, params, gradient, state, count, iteration, epoch);
+        } else if (config instanceof Nesterovs nesterovs) {
+            nesterovs(nesterovs, params, gradient, state, count, iteration, epoch);
+        } else {
+            float lr = (float) config.getLearningRate(iteration, epoch);
+            for (int i = 0; i < count; i++) {
+                params[i] -= gradient[i] * lr;
+            }
+        }
+    }
+
+    private static void adam(Adam adam, float[] params, float[] gradient, float[] state, int count, int iteration,
+                             int epoch) {
+        float lr = (float) adam.getLearningRate(iteration, epoch);
+        float beta1 = (float) adam.getBeta1();
+        float beta2 = (float) adam.getBeta2();
+        float epsilon = (float) adam.getEpsilon();
+        // libnd4j: beta^t in float, alpha_t from it, falling back to epsilon when not finite or zero
+        float beta1T = (float) Math.pow(beta1, iteration + 1);
+        float beta2T = (float) Math.pow(beta2, iteration + 1);
+        float alpha = (float) (lr * (float) Math.sqrt((float) (1.0 - beta2T)) / (1.0 - beta1T));
+        if (Float.isNaN(alpha) || Float.isInfinite(alpha) || alpha == 0f) {
+            alpha = epsilon;
+        }
+        float keep1 = 1f - beta1;
+        float keep2 = 1f - beta2;
+        for (int i = 0; i < count; i++) {
+            float g = gradient[i];
+            float m = beta1 * state[i] + g * keep1;
+            float v = beta2 * state[count + i] + g * g * keep2;
+            state[i] = m;
+            state[count + i] = v;
+            params[i] -= m * alpha / ((float) Math.sqrt(v) + epsilon);
+        }
+    }
+
+    private static void nesterovs(Nesterovs nesterovs, float[] params, float[] gradient, float[] state, int count,
+                                  int iteration, int epoch) {
+        float lr = (float) nesterovs.getLearningRate(iteration, epoch);
+        float mu = (float) nesterovs.currentMomentum(iteration, epoch);
+        float next = -mu - 1f;
+        for (int i = 0; i < count; i++) {
+            float previous = mu * state[i];
+            float v = previous - lr * gradient[i];
+            state[i] = v;
+            params[i] -= previous + next * v;
+        }
+    }
+}
