@@ -37,7 +37,7 @@ public final class FusedTraining implements AutoCloseable {
         final float[] corrupted;
         final float[] gradient;
         final float[] params;
-        float[] state = new float[0];
+        float[][] state = new float[0][];
         boolean inUse;
 
         Workspace(CdaeConfig config, int capacity) {
@@ -81,18 +81,18 @@ public final class FusedTraining implements AutoCloseable {
         }
         Workspace ws = workspace(config, capacity);
         INDArray stateView = net.getUpdater().getStateViewArray();
-        long stateSize = updater.stateSize(ws.params.length);
+        long stateSize = (long) updater.stateVectors() * ws.params.length;
         if ((stateView == null ? 0 : stateView.length()) != stateSize) {
             throw new IllegalStateException("expected an updater state of " + stateSize + " values, found "
                     + (stateView == null ? 0 : stateView.length()));
         }
         ws.inUse = true;
-        copy(net.params(), ws.params);
-        if (ws.state.length != stateSize) {
-            ws.state = new float[Math.toIntExact(stateSize)];
+        HostArrays.copy(net.params(), ws.params, 0);
+        if (ws.state.length != updater.stateVectors()) {
+            ws.state = new float[updater.stateVectors()][ws.params.length];
         }
-        if (stateView != null) {
-            copy(stateView, ws.state);
+        for (int k = 0; k < ws.state.length; k++) {
+            HostArrays.copy(stateView, ws.state[k], (long) k * ws.params.length);
         }
         return new FusedTraining(net, ws, updater, stateView);
     }
@@ -106,11 +106,6 @@ public final class FusedTraining implements AutoCloseable {
             }
         }
         return ws;
-    }
-
-    private static void copy(INDArray from, float[] to) {
-        float[] values = HostArrays.toFloats(from);
-        System.arraycopy(values, 0, to, 0, to.length);
     }
 
     /** The array to write the next clean minibatch into: row-major, {@code rows x inputWidth} from index 0. */
@@ -144,9 +139,9 @@ public final class FusedTraining implements AutoCloseable {
         }
         closed = true;
         try {
-            HostArrays.assign(net.params(), ws.params);
-            if (stateView != null) {
-                HostArrays.assign(stateView, ws.state);
+            HostArrays.assign(net.params(), ws.params, 0);
+            for (int k = 0; k < ws.state.length; k++) {
+                HostArrays.assign(stateView, ws.state[k], (long) k * ws.params.length);
             }
             net.setIterationCount(iteration);
         } finally {
