@@ -149,7 +149,8 @@ public final class OneLayerKernel {
         // Z = X~ W
         NativeFloats.gemm(false, false, rows, n, d, inputAndError, 0, d, weightStage, 0, n, 0f, preActivation, 0, n);
         preActivation.get(0, z, 0, bn);
-        columnNorms(params);
+        Arrays.fill(columnNorms, 0f);
+        elementwise.columnSquares(params, weights, columnNorms, d, n);
         Arrays.fill(slopeSquares, 0f);
         elementwise.hidden(activation, z, params, hiddenBias, h, slope, slopeSquares, rows, n);
         codeAndError.put(bn, h, 0, bn);
@@ -178,50 +179,10 @@ public final class OneLayerKernel {
         return loss(rows);
     }
 
-    /** columnNorms[j] = sum_i W_ij^2. */
-    private void columnNorms(float[] params) {
-        Arrays.fill(columnNorms, 0f);
-        for (int i = 0; i < d; i++) {
-            int row = weights + i * n;
-            for (int j = 0; j < n; j++) {
-                float w = params[row + j];
-                columnNorms[j] += w * w;
-            }
-        }
-    }
-
     /** dz := dZ = S * (dH + (2 lambda / B) |W_.j|^2 s''/s' S); the hidden bias's gradient is its column sums. */
     private void hiddenError(float[] gradient, int rows) {
         Arrays.fill(gradient, hiddenBias, hiddenBias + n, 0f);
-        float k = 2f * lambda / rows;
-        boolean curved = lambda > 0 && !activation.hasZeroCurvature();
-        boolean sigmoid = activation == Activation.SIGMOID;
-        for (int r = 0; r < rows; r++) {
-            int row = r * n;
-            if (!curved) {
-                for (int j = 0; j < n; j++) {
-                    float g = slope[row + j] * dz[row + j];
-                    dz[row + j] = g;
-                    gradient[hiddenBias + j] += g;
-                }
-            } else if (sigmoid) {
-                // s'' = s' (1 - 2 h)
-                for (int j = 0; j < n; j++) {
-                    float s = slope[row + j];
-                    float g = s * (dz[row + j] + k * columnNorms[j] * s * (1f - 2f * h[row + j]));
-                    dz[row + j] = g;
-                    gradient[hiddenBias + j] += g;
-                }
-            } else {
-                // tanh: s'' = -2 h s'
-                for (int j = 0; j < n; j++) {
-                    float s = slope[row + j];
-                    float g = s * (dz[row + j] - 2f * k * columnNorms[j] * s * h[row + j]);
-                    dz[row + j] = g;
-                    gradient[hiddenBias + j] += g;
-                }
-            }
-        }
+        elementwise.hiddenError(activation, dz, slope, h, columnNorms, 2f * lambda / rows, gradient, hiddenBias, rows, n);
     }
 
     /** dL/dW (and dL/dV when untied) from BLAS, plus the contractive term's direct part (2 lambda / B) W_ij sum_r S_rj^2. */
@@ -242,12 +203,7 @@ public final class OneLayerKernel {
             for (int j = 0; j < n; j++) {
                 columnScale[j] = k * slopeSquares[j];
             }
-            for (int i = 0; i < d; i++) {
-                int row = weights + i * n;
-                for (int j = 0; j < n; j++) {
-                    gradient[row + j] += params[row + j] * columnScale[j];
-                }
-            }
+            elementwise.addScaledColumns(gradient, weights, params, weights, columnScale, d, n);
         }
     }
 

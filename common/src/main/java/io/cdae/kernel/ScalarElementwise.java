@@ -89,6 +89,58 @@ final class ScalarElementwise implements Elementwise {
         }
     }
 
+    @Override
+    public void hiddenError(Activation activation, float[] dz, float[] slope, float[] h, float[] columnNorms, float k,
+                            float[] biasGradient, int gradientOffset, int rows, int width) {
+        for (int r = 0; r < rows; r++) {
+            hiddenErrorRow(activation, dz, slope, h, columnNorms, k, biasGradient, gradientOffset, r * width, 0, width);
+        }
+    }
+
+    /** Columns [from, to) of the row starting at {@code row}. */
+    static void hiddenErrorRow(Activation activation, float[] dz, float[] slope, float[] h, float[] columnNorms,
+                               float k, float[] biasGradient, int gradientOffset, int row, int from, int to) {
+        boolean curved = k != 0f && !activation.hasZeroCurvature();
+        for (int j = from; j < to; j++) {
+            float s = slope[row + j];
+            float penalty = 0f;
+            if (curved) {
+                // s'' / s' = 1 - 2h (sigmoid), -2h (tanh)
+                float ratio = activation == Activation.SIGMOID ? 1f - 2f * h[row + j] : -2f * h[row + j];
+                penalty = k * columnNorms[j] * s * ratio;
+            }
+            float g = s * (dz[row + j] + penalty);
+            dz[row + j] = g;
+            biasGradient[gradientOffset + j] += g;
+        }
+    }
+
+    @Override
+    public void columnSquares(float[] w, int offset, float[] sums, int rows, int width) {
+        for (int r = 0; r < rows; r++) {
+            int row = offset + r * width;
+            for (int j = 0; j < width; j++) {
+                float v = w[row + j];
+                sums[j] += v * v;
+            }
+        }
+    }
+
+    @Override
+    public void addScaledColumns(float[] target, int targetOffset, float[] w, int wOffset, float[] scale, int rows,
+                                 int width) {
+        for (int r = 0; r < rows; r++) {
+            addScaledRow(target, targetOffset + r * width, w, wOffset + r * width, scale, 0, width);
+        }
+    }
+
+    /** Columns [from, to) of one row. */
+    static void addScaledRow(float[] target, int targetRow, float[] w, int wRow, float[] scale, int from, int to) {
+        for (int j = from; j < to; j++) {
+            target[targetRow + j] += w[wRow + j] * scale[j];
+        }
+    }
+
     static float sigmoid(float v) {
         return 1f / (1f + (float) Math.exp(-v));
     }

@@ -156,4 +156,59 @@ final class VectorElementwise implements Elementwise {
         g.intoArray(o, row + i);
         g.add(FloatVector.fromArray(SPECIES, biasGradient, gradientOffset + i)).intoArray(biasGradient, gradientOffset + i);
     }
+
+    @Override
+    public void hiddenError(Activation activation, float[] dz, float[] slope, float[] h, float[] columnNorms, float k,
+                            float[] biasGradient, int gradientOffset, int rows, int width) {
+        int bound = SPECIES.loopBound(width);
+        boolean curved = k != 0f && !activation.hasZeroCurvature();
+        // s'' / s' = a + b h: 1 - 2h (sigmoid), -2h (tanh)
+        float a = activation == Activation.SIGMOID ? 1f : 0f;
+        for (int r = 0; r < rows; r++) {
+            int row = r * width;
+            for (int j = 0; j < bound; j += LANES) {
+                FloatVector s = FloatVector.fromArray(SPECIES, slope, row + j);
+                FloatVector e = FloatVector.fromArray(SPECIES, dz, row + j);
+                if (curved) {
+                    FloatVector ratio = FloatVector.fromArray(SPECIES, h, row + j).mul(-2f).add(a);
+                    e = FloatVector.fromArray(SPECIES, columnNorms, j).mul(k).mul(s).fma(ratio, e);
+                }
+                FloatVector g = s.mul(e);
+                g.intoArray(dz, row + j);
+                g.add(FloatVector.fromArray(SPECIES, biasGradient, gradientOffset + j)).intoArray(biasGradient, gradientOffset + j);
+            }
+            ScalarElementwise.hiddenErrorRow(activation, dz, slope, h, columnNorms, k, biasGradient, gradientOffset, row,
+                    bound, width);
+        }
+    }
+
+    @Override
+    public void columnSquares(float[] w, int offset, float[] sums, int rows, int width) {
+        int bound = SPECIES.loopBound(width);
+        for (int r = 0; r < rows; r++) {
+            int row = offset + r * width;
+            for (int j = 0; j < bound; j += LANES) {
+                FloatVector v = FloatVector.fromArray(SPECIES, w, row + j);
+                v.fma(v, FloatVector.fromArray(SPECIES, sums, j)).intoArray(sums, j);
+            }
+            for (int j = bound; j < width; j++) {
+                sums[j] += w[row + j] * w[row + j];
+            }
+        }
+    }
+
+    @Override
+    public void addScaledColumns(float[] target, int targetOffset, float[] w, int wOffset, float[] scale, int rows,
+                                 int width) {
+        int bound = SPECIES.loopBound(width);
+        for (int r = 0; r < rows; r++) {
+            int t = targetOffset + r * width;
+            int v = wOffset + r * width;
+            for (int j = 0; j < bound; j += LANES) {
+                FloatVector.fromArray(SPECIES, w, v + j).fma(FloatVector.fromArray(SPECIES, scale, j),
+                        FloatVector.fromArray(SPECIES, target, t + j)).intoArray(target, t + j);
+            }
+            ScalarElementwise.addScaledRow(target, t, w, v, scale, bound, width);
+        }
+    }
 }
