@@ -1,6 +1,7 @@
 package io.cdae.kernel;
 
 import io.cdae.backend.HostArrays;
+import io.cdae.backend.Nd4jThreads;
 import io.cdae.config.CdaeConfig;
 import io.cdae.corruption.Corruption;
 import io.cdae.model.CdaeNetwork;
@@ -18,15 +19,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>The arrays of a step (kernel, minibatches, gradient, parameters, state) are kept per thread and reused by
  * the next session of the same configuration, as a Spark executor runs one session per averaging round.
+ *
+ * <p>Threads: the session runs on as many threads as ND4J is set to ({@link Nd4jThreads}: one per Spark task by
+ * default, OMP_NUM_THREADS when set), but on at most one per {@value #ROWS_PER_THREAD} rows of a minibatch; with
+ * more than one, the kernel splits each step between them and BLAS runs single-threaded under each
+ * ({@link Nd4jThreads#singleThreadedBlas()}) until the session closes.
  */
 public final class FusedTraining implements AutoCloseable {
     private static final ThreadLocal<Workspace> WORKSPACES = new ThreadLocal<>();
+    /** Fewest minibatch rows per thread: below this a thread's share of the products is too small to pay. */
+    static final int ROWS_PER_THREAD = 32;
 
     private final MultiLayerNetwork net;
     private final Workspace ws;
     private final HeapUpdater updater;
     private final INDArray stateView;
     private final int netEpoch;
+    private final Nd4jThreads.BlasScope blasScope;
     private int iteration;
     private boolean closed;
 
@@ -40,8 +49,8 @@ public final class FusedTraining implements AutoCloseable {
         float[][] state = new float[0][];
         boolean inUse;
 
-        Workspace(CdaeConfig config, int capacity) {
-            kernel = new OneLayerKernel(config, capacity);
+        Workspace(CdaeConfig config, int capacity, int threads) {
+            kernel = new OneLayerKernel(config, capacity, threads);
             clean = new float[capacity * config.inputWidth()];
             corrupted = new float[clean.length];
             gradient = new float[kernel.parameterCount()];
@@ -56,6 +65,7 @@ public final class FusedTraining implements AutoCloseable {
         this.stateView = stateView;
         this.netEpoch = net.getEpochCount();
         this.iteration = net.getIterationCount();
+        this.blasScope = ws.kernel.threads() > 1 ? Nd4jThreads.singleThreadedBlas() : null;
     }
 
     /** True when networks of {@code config} in {@code dataType} train here: float, CPU backend, one layer, exact term. */
@@ -79,7 +89,8 @@ public final class FusedTraining implements AutoCloseable {
             throw new IllegalArgumentException("the fused step needs one Adam, Nesterov or SGD updater over all "
                     + "parameters, found " + CdaeNetwork.layer(net).layerConf().getIUpdater());
         }
-        Workspace ws = workspace(config, capacity);
+        int threads = Math.max(1, Math.min(Nd4jThreads.threads(), Math.max(capacity, config.batchSize()) / ROWS_PER_THREAD));
+        Workspace ws = workspace(config, capacity, threads);
         INDArray stateView = net.getUpdater().getStateViewArray();
         long stateSize = (long) updater.stateVectors() * ws.params.length;
         if ((stateView == null ? 0 : stateView.length()) != stateSize) {
@@ -97,10 +108,11 @@ public final class FusedTraining implements AutoCloseable {
         return new FusedTraining(net, ws, updater, stateView);
     }
 
-    private static Workspace workspace(CdaeConfig config, int capacity) {
+    private static Workspace workspace(CdaeConfig config, int capacity, int threads) {
         Workspace ws = WORKSPACES.get();
-        if (ws == null || ws.inUse || !ws.kernel.config().equals(config) || ws.kernel.capacity() < capacity) {
-            ws = new Workspace(config, Math.max(capacity, config.batchSize()));
+        if (ws == null || ws.inUse || !ws.kernel.config().equals(config) || ws.kernel.capacity() < capacity
+                || ws.kernel.threads() != threads) {
+            ws = new Workspace(config, Math.max(capacity, config.batchSize()), threads);
             if (WORKSPACES.get() == null || !WORKSPACES.get().inUse) {
                 WORKSPACES.set(ws);
             }
@@ -126,7 +138,9 @@ public final class FusedTraining implements AutoCloseable {
         System.arraycopy(ws.clean, 0, ws.corrupted, 0, length);
         corruption.applyInPlace(ws.corrupted, length, masterSeed, epoch, partition, batch);
         LossParts loss = ws.kernel.evaluate(ws.params, ws.corrupted, ws.clean, rows, ws.gradient);
-        updater.apply(ws.params, ws.gradient, ws.state, iteration, netEpoch);
+        int at = iteration;
+        ws.kernel.forEachShare(ws.params.length,
+                (from, to) -> updater.apply(ws.params, ws.gradient, ws.state, at, netEpoch, from, to));
         iteration++;
         return loss;
     }
@@ -146,6 +160,9 @@ public final class FusedTraining implements AutoCloseable {
             net.setIterationCount(iteration);
         } finally {
             ws.inUse = false;
+            if (blasScope != null) {
+                blasScope.close();
+            }
         }
     }
 }

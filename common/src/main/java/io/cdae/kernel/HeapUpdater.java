@@ -37,26 +37,26 @@ public final class HeapUpdater {
     }
 
     /**
-     * One update of {@code params} by {@code gradient}, at DL4J's {@code iteration} and {@code epoch} counters.
-     * {@code state} holds {@link #stateVectors()} arrays of the parameters' length (DL4J's state vector cut
-     * into them, in order: Adam's m and v, Nesterov's v); separate arrays let the JIT vectorise the loop.
+     * One update of the parameters [from, to) by {@code gradient}, at DL4J's {@code iteration} and {@code epoch}
+     * counters. {@code state} holds {@link #stateVectors()} arrays of the parameters' length (DL4J's state vector
+     * cut into them, in order: Adam's m and v, Nesterov's v); separate arrays let the JIT vectorise the loop.
+     * Disjoint ranges may be updated by different threads.
      */
-    public void apply(float[] params, float[] gradient, float[][] state, int iteration, int epoch) {
-        int count = params.length;
+    public void apply(float[] params, float[] gradient, float[][] state, int iteration, int epoch, int from, int to) {
         if (config instanceof Adam adam) {
-            adam(adam, params, gradient, state[0], state[1], count, iteration, epoch);
+            adam(adam, params, gradient, state[0], state[1], from, to, iteration, epoch);
         } else if (config instanceof Nesterovs nesterovs) {
-            nesterovs(nesterovs, params, gradient, state[0], count, iteration, epoch);
+            nesterovs(nesterovs, params, gradient, state[0], from, to, iteration, epoch);
         } else {
             float lr = (float) config.getLearningRate(iteration, epoch);
-            for (int i = 0; i < count; i++) {
+            for (int i = from; i < to; i++) {
                 params[i] -= gradient[i] * lr;
             }
         }
     }
 
-    private static void adam(Adam adam, float[] params, float[] gradient, float[] first, float[] second, int count,
-                             int iteration, int epoch) {
+    private static void adam(Adam adam, float[] params, float[] gradient, float[] first, float[] second, int from,
+                             int to, int iteration, int epoch) {
         float lr = (float) adam.getLearningRate(iteration, epoch);
         float beta1 = (float) adam.getBeta1();
         float beta2 = (float) adam.getBeta2();
@@ -70,7 +70,7 @@ public final class HeapUpdater {
         }
         float keep1 = 1f - beta1;
         float keep2 = 1f - beta2;
-        for (int i = 0; i < count; i++) {
+        for (int i = from; i < to; i++) {
             float g = gradient[i];
             float m = beta1 * first[i] + g * keep1;
             float v = beta2 * second[i] + g * g * keep2;
@@ -80,12 +80,12 @@ public final class HeapUpdater {
         }
     }
 
-    private static void nesterovs(Nesterovs nesterovs, float[] params, float[] gradient, float[] state, int count,
-                                  int iteration, int epoch) {
+    private static void nesterovs(Nesterovs nesterovs, float[] params, float[] gradient, float[] state, int from,
+                                  int to, int iteration, int epoch) {
         float lr = (float) nesterovs.getLearningRate(iteration, epoch);
         float mu = (float) nesterovs.currentMomentum(iteration, epoch);
         float next = -mu - 1f;
-        for (int i = 0; i < count; i++) {
+        for (int i = from; i < to; i++) {
             float previous = mu * state[i];
             float v = previous - lr * gradient[i];
             state[i] = v;

@@ -11,8 +11,8 @@ final class ScalarElementwise implements Elementwise {
 
     @Override
     public void hidden(Activation activation, float[] z, float[] bias, int biasOffset, float[] h, float[] slope,
-                       float[] slopeSquares, int rows, int width) {
-        for (int r = 0; r < rows; r++) {
+                       float[] slopeSquares, int firstRow, int rows, int width) {
+        for (int r = firstRow; r < firstRow + rows; r++) {
             hiddenRow(activation, z, bias, biasOffset, h, slope, slopeSquares, r * width, 0, width);
         }
     }
@@ -50,15 +50,15 @@ final class ScalarElementwise implements Elementwise {
 
     @Override
     public void output(OutputKind kind, float[] o, float[] bias, int biasOffset, float[] x, float[] loss,
-                       float[] biasGradient, int gradientOffset, float scale, int rows, int width) {
-        for (int r = 0; r < rows; r++) {
-            outputRow(kind, o, bias, biasOffset, x, loss, biasGradient, gradientOffset, scale, r * width, 0, width);
+                       float[] biasGradient, float scale, int firstRow, int rows, int width) {
+        for (int r = firstRow; r < firstRow + rows; r++) {
+            outputRow(kind, o, bias, biasOffset, x, loss, biasGradient, scale, r * width, 0, width);
         }
     }
 
     /** Columns [from, to) of the row starting at {@code row}. */
     static void outputRow(OutputKind kind, float[] o, float[] bias, int biasOffset, float[] x, float[] loss,
-                          float[] biasGradient, int gradientOffset, float scale, int row, int from, int to) {
+                          float[] biasGradient, float scale, int row, int from, int to) {
         for (int i = from; i < to; i++) {
             float v = o[row + i] + bias[biasOffset + i];
             float target = x[row + i];
@@ -85,21 +85,21 @@ final class ScalarElementwise implements Elementwise {
             }
             g *= scale;
             o[row + i] = g;
-            biasGradient[gradientOffset + i] += g;
+            biasGradient[i] += g;
         }
     }
 
     @Override
     public void hiddenError(Activation activation, float[] dz, float[] slope, float[] h, float[] columnNorms, float k,
-                            float[] biasGradient, int gradientOffset, int rows, int width) {
-        for (int r = 0; r < rows; r++) {
-            hiddenErrorRow(activation, dz, slope, h, columnNorms, k, biasGradient, gradientOffset, r * width, 0, width);
+                            float[] biasGradient, int firstRow, int rows, int width) {
+        for (int r = firstRow; r < firstRow + rows; r++) {
+            hiddenErrorRow(activation, dz, slope, h, columnNorms, k, biasGradient, r * width, 0, width);
         }
     }
 
     /** Columns [from, to) of the row starting at {@code row}. */
     static void hiddenErrorRow(Activation activation, float[] dz, float[] slope, float[] h, float[] columnNorms,
-                               float k, float[] biasGradient, int gradientOffset, int row, int from, int to) {
+                               float k, float[] biasGradient, int row, int from, int to) {
         boolean curved = k != 0f && !activation.hasZeroCurvature();
         for (int j = from; j < to; j++) {
             float s = slope[row + j];
@@ -111,7 +111,7 @@ final class ScalarElementwise implements Elementwise {
             }
             float g = s * (dz[row + j] + penalty);
             dz[row + j] = g;
-            biasGradient[gradientOffset + j] += g;
+            biasGradient[j] += g;
         }
     }
 

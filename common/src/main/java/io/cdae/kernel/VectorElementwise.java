@@ -24,9 +24,9 @@ final class VectorElementwise implements Elementwise {
 
     @Override
     public void hidden(Activation activation, float[] z, float[] bias, int biasOffset, float[] h, float[] slope,
-                       float[] slopeSquares, int rows, int width) {
+                       float[] slopeSquares, int firstRow, int rows, int width) {
         int bound = SPECIES.loopBound(width);
-        for (int r = 0; r < rows; r++) {
+        for (int r = firstRow; r < firstRow + rows; r++) {
             int row = r * width;
             switch (activation) {
                 case SIGMOID -> sigmoidRow(z, bias, biasOffset, h, slope, slopeSquares, row, bound);
@@ -92,33 +92,32 @@ final class VectorElementwise implements Elementwise {
 
     @Override
     public void output(OutputKind kind, float[] o, float[] bias, int biasOffset, float[] x, float[] loss,
-                       float[] biasGradient, int gradientOffset, float scale, int rows, int width) {
+                       float[] biasGradient, float scale, int firstRow, int rows, int width) {
         int bound = SPECIES.loopBound(width);
-        for (int r = 0; r < rows; r++) {
+        for (int r = firstRow; r < firstRow + rows; r++) {
             int row = r * width;
             switch (kind) {
-                case LINEAR_MSE -> linearMseRow(o, bias, biasOffset, x, loss, biasGradient, gradientOffset, scale, row, bound);
-                case SIGMOID_MSE -> sigmoidMseRow(o, bias, biasOffset, x, loss, biasGradient, gradientOffset, scale, row, bound);
-                case SIGMOID_BCE -> sigmoidBceRow(o, bias, biasOffset, x, loss, biasGradient, gradientOffset, scale, row, bound);
+                case LINEAR_MSE -> linearMseRow(o, bias, biasOffset, x, loss, biasGradient, scale, row, bound);
+                case SIGMOID_MSE -> sigmoidMseRow(o, bias, biasOffset, x, loss, biasGradient, scale, row, bound);
+                case SIGMOID_BCE -> sigmoidBceRow(o, bias, biasOffset, x, loss, biasGradient, scale, row, bound);
             }
-            ScalarElementwise.outputRow(kind, o, bias, biasOffset, x, loss, biasGradient, gradientOffset, scale, row,
-                    bound, width);
+            ScalarElementwise.outputRow(kind, o, bias, biasOffset, x, loss, biasGradient, scale, row, bound, width);
         }
     }
 
     private static void linearMseRow(float[] o, float[] bias, int biasOffset, float[] x, float[] loss,
-                                     float[] biasGradient, int gradientOffset, float scale, int row, int bound) {
+                                     float[] biasGradient, float scale, int row, int bound) {
         float twice = 2f * scale;
         for (int i = 0; i < bound; i += LANES) {
             FloatVector v = FloatVector.fromArray(SPECIES, o, row + i).add(FloatVector.fromArray(SPECIES, bias, biasOffset + i));
             FloatVector diff = v.sub(FloatVector.fromArray(SPECIES, x, row + i));
             // dL/do = 2 (y - x)
-            storeOutput(diff, diff.mul(twice), o, loss, biasGradient, gradientOffset, row, i);
+            storeOutput(diff, diff.mul(twice), o, loss, biasGradient, row, i);
         }
     }
 
     private static void sigmoidMseRow(float[] o, float[] bias, int biasOffset, float[] x, float[] loss,
-                                      float[] biasGradient, int gradientOffset, float scale, int row, int bound) {
+                                      float[] biasGradient, float scale, int row, int bound) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         float twice = 2f * scale;
         for (int i = 0; i < bound; i += LANES) {
@@ -126,12 +125,12 @@ final class VectorElementwise implements Elementwise {
             FloatVector y = one.div(one.add(v.neg().lanewise(VectorOperators.EXP)));
             FloatVector diff = y.sub(FloatVector.fromArray(SPECIES, x, row + i));
             // dL/do = 2 (y - x) y (1 - y)
-            storeOutput(diff, diff.mul(y).mul(one.sub(y)).mul(twice), o, loss, biasGradient, gradientOffset, row, i);
+            storeOutput(diff, diff.mul(y).mul(one.sub(y)).mul(twice), o, loss, biasGradient, row, i);
         }
     }
 
     private static void sigmoidBceRow(float[] o, float[] bias, int biasOffset, float[] x, float[] loss,
-                                      float[] biasGradient, int gradientOffset, float scale, int row, int bound) {
+                                      float[] biasGradient, float scale, int row, int bound) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         FloatVector zero = FloatVector.zero(SPECIES);
         for (int i = 0; i < bound; i += LANES) {
@@ -145,26 +144,26 @@ final class VectorElementwise implements Elementwise {
             FloatVector y = one.div(denominator).blend(e.div(denominator), v.compare(VectorOperators.LT, 0f));
             FloatVector g = y.sub(target).mul(scale);
             g.intoArray(o, row + i);
-            g.add(FloatVector.fromArray(SPECIES, biasGradient, gradientOffset + i)).intoArray(biasGradient, gradientOffset + i);
+            g.add(FloatVector.fromArray(SPECIES, biasGradient, i)).intoArray(biasGradient, i);
         }
     }
 
     /** Adds diff^2 to the per-feature loss and writes the error g over o and into the bias gradient. */
     private static void storeOutput(FloatVector diff, FloatVector g, float[] o, float[] loss, float[] biasGradient,
-                                    int gradientOffset, int row, int i) {
+                                    int row, int i) {
         diff.fma(diff, FloatVector.fromArray(SPECIES, loss, i)).intoArray(loss, i);
         g.intoArray(o, row + i);
-        g.add(FloatVector.fromArray(SPECIES, biasGradient, gradientOffset + i)).intoArray(biasGradient, gradientOffset + i);
+        g.add(FloatVector.fromArray(SPECIES, biasGradient, i)).intoArray(biasGradient, i);
     }
 
     @Override
     public void hiddenError(Activation activation, float[] dz, float[] slope, float[] h, float[] columnNorms, float k,
-                            float[] biasGradient, int gradientOffset, int rows, int width) {
+                            float[] biasGradient, int firstRow, int rows, int width) {
         int bound = SPECIES.loopBound(width);
         boolean curved = k != 0f && !activation.hasZeroCurvature();
-        // s'' / s' = a + b h: 1 - 2h (sigmoid), -2h (tanh)
+        // s'' / s' = a - 2h: 1 - 2h (sigmoid), -2h (tanh)
         float a = activation == Activation.SIGMOID ? 1f : 0f;
-        for (int r = 0; r < rows; r++) {
+        for (int r = firstRow; r < firstRow + rows; r++) {
             int row = r * width;
             for (int j = 0; j < bound; j += LANES) {
                 FloatVector s = FloatVector.fromArray(SPECIES, slope, row + j);
@@ -175,10 +174,9 @@ final class VectorElementwise implements Elementwise {
                 }
                 FloatVector g = s.mul(e);
                 g.intoArray(dz, row + j);
-                g.add(FloatVector.fromArray(SPECIES, biasGradient, gradientOffset + j)).intoArray(biasGradient, gradientOffset + j);
+                g.add(FloatVector.fromArray(SPECIES, biasGradient, j)).intoArray(biasGradient, j);
             }
-            ScalarElementwise.hiddenErrorRow(activation, dz, slope, h, columnNorms, k, biasGradient, gradientOffset, row,
-                    bound, width);
+            ScalarElementwise.hiddenErrorRow(activation, dz, slope, h, columnNorms, k, biasGradient, row, bound, width);
         }
     }
 

@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The fused kernel's float loss and gradient against {@link CdaeObjective}'s in float64, whose gradient is checked
  * against finite differences (CdaeObjectiveGradientTest), for every configuration the kernel runs, through both
- * element-wise implementations. Widths that are not a multiple of the vector length exercise the rows' tails, and
- * the minibatch is smaller than the kernel's capacity.
+ * element-wise implementations and on one and three threads. Widths that are not a multiple of the vector length
+ * exercise the rows' tails, and the minibatch is smaller than the kernel's capacity.
  */
 class OneLayerKernelTest {
     /** Float32 against float64: relative error of the loss parts, and of each gradient entry against the largest. */
@@ -48,10 +48,12 @@ class OneLayerKernelTest {
             for (boolean tied : new boolean[] {true, false}) {
                 for (double lambda : new double[] {0.0, 0.7}) {
                     for (boolean vector : new boolean[] {true, false}) {
-                        cases.add(Arguments.of(act, tied, lambda, OutputActivation.SIGMOID, ReconstructionLoss.MSE, vector));
-                        cases.add(Arguments.of(act, tied, lambda, OutputActivation.LINEAR, ReconstructionLoss.MSE, vector));
-                        cases.add(Arguments.of(act, tied, lambda, OutputActivation.SIGMOID, ReconstructionLoss.BCE, vector));
+                        int threads = vector ? 3 : 1;
+                        cases.add(Arguments.of(act, tied, lambda, OutputActivation.SIGMOID, ReconstructionLoss.MSE, vector, threads));
+                        cases.add(Arguments.of(act, tied, lambda, OutputActivation.LINEAR, ReconstructionLoss.MSE, vector, threads));
+                        cases.add(Arguments.of(act, tied, lambda, OutputActivation.SIGMOID, ReconstructionLoss.BCE, vector, threads));
                     }
+                    cases.add(Arguments.of(act, tied, lambda, OutputActivation.SIGMOID, ReconstructionLoss.MSE, true, 1));
                 }
             }
         }
@@ -80,10 +82,10 @@ class OneLayerKernelTest {
         return f;
     }
 
-    @ParameterizedTest(name = "{0} tied={1} lambda={2} {3}/{4} vector={5}")
+    @ParameterizedTest(name = "{0} tied={1} lambda={2} {3}/{4} vector={5} threads={6}")
     @MethodSource("configurations")
     void lossAndGradientMatchTheFloat64Objective(Activation act, boolean tied, double lambda, OutputActivation out,
-                                                 ReconstructionLoss loss, boolean vector) {
+                                                 ReconstructionLoss loss, boolean vector, int threads) {
         CdaeConfig config = config(act, tied, lambda, out, loss);
         int p = (int) new ParameterLayout(config).length();
         // the float values are the reference's inputs too, so both evaluate the same point
@@ -95,7 +97,7 @@ class OneLayerKernelTest {
             corrupted[i] += (float) noise[i];
         }
 
-        OneLayerKernel kernel = new OneLayerKernel(config, ROWS + 2,
+        OneLayerKernel kernel = new OneLayerKernel(config, ROWS + 2, threads,
                 vector ? new VectorElementwise() : new ScalarElementwise());
         float[] gradient = new float[p];
         java.util.Arrays.fill(gradient, Float.NaN); // every entry must be overwritten
@@ -149,9 +151,9 @@ class OneLayerKernelTest {
                 OptimiserType.ADAM, 1e-3, 0.9, 8, 1, 7L);
         assertTrue(OneLayerKernel.supports(base));
         assertTrue(!OneLayerKernel.supports(deep) && !OneLayerKernel.supports(projected));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new OneLayerKernel(deep, 8));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new OneLayerKernel(deep, 8, 1));
         assertTrue(e.getMessage().contains("encoder-widths [11, 5]"), e.getMessage());
-        OneLayerKernel kernel = new OneLayerKernel(base, 8);
+        OneLayerKernel kernel = new OneLayerKernel(base, 8, 1);
         float[] p = new float[kernel.parameterCount()];
         IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
                 () -> kernel.evaluate(p, new float[9 * D], new float[9 * D], 9, p.clone()));

@@ -1,6 +1,7 @@
 package io.cdae.train;
 
 import io.cdae.backend.HostArrays;
+import io.cdae.backend.Nd4jThreads;
 import io.cdae.config.Activation;
 import io.cdae.config.CdaeConfig;
 import io.cdae.config.ContractiveEstimator;
@@ -137,6 +138,37 @@ class LocalStepsTest {
         }
         assertTrue(largest > 0, what + " are all zero: the check would be vacuous");
         assertTrue(worst <= TOLERANCE * largest, what + ": largest difference " + worst + ", largest magnitude " + largest);
+    }
+
+    @Test
+    void aFusedStepSplitOverTwoThreadsLeavesWhatDl4jsFitLeaves() {
+        // 64 rows per minibatch: the session splits each step over two threads, BLAS single-threaded under each
+        int before = Nd4jThreads.threads();
+        int blasBefore = Nd4jThreads.blasThreads();
+        Nd4jThreads.set(2);
+        try {
+            CdaeConfig config = new CdaeConfig(WIDTH, List.of(9), Activation.SIGMOID, true, OutputActivation.SIGMOID,
+                    ReconstructionLoss.MSE, 0.3, ContractiveEstimator.EXACT, 4, CorruptionType.MASKING, 0.2,
+                    OptimiserType.ADAM, 0.01, 0.9, 64, 1, 5L);
+            int rows = 150;
+            float[] block = new float[rows * WIDTH];
+            SplittableRandom r = new SplittableRandom(23);
+            for (int i = 0; i < block.length; i++) {
+                block[i] = (float) r.nextDouble();
+            }
+            MultiLayerNetwork a = CdaeNetwork.create(config, DataType.FLOAT);
+            MultiLayerNetwork b = CdaeNetwork.create(config, DataType.FLOAT);
+            int blasTwo = Nd4jThreads.blasThreads();
+            new LocalSteps(config).run(a, block, rows, WIDTH, DataType.FLOAT, 0, 0, 0, 3, new LossTally());
+            LocalSteps.throughDl4j(config).run(b, block, rows, WIDTH, DataType.FLOAT, 0, 0, 0, 3, new LossTally());
+            assertEquals(blasTwo, Nd4jThreads.blasThreads(), "BLAS threads restored after the session");
+            assertEquals(3, a.getIterationCount());
+            assertClose("parameters", b.params(), a.params());
+            assertClose("updater state", b.getUpdater().getStateViewArray(), a.getUpdater().getStateViewArray());
+        } finally {
+            Nd4jThreads.set(before);
+            Nd4j.factory().blas().setMaxThreads(blasBefore);
+        }
     }
 
     @Test
