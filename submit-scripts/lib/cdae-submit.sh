@@ -84,8 +84,12 @@ cdae_submit() {
   if submit="$(cdae_spark_submit_binary)"; then
     # A Spark installation: the shaded application jar and conf/spark-defaults.conf, plus any options in
     # CDAE_SUBMIT_OPTS (e.g. "--deploy-mode cluster --num-executors 8 --principal p --keytab k").
+    # Split on whitespace only: no pathname expansion, so values such as
+    # spark.yarn.jars=local:/opt/spark/jars/* reach spark-submit as written.
+    set -f
     # shellcheck disable=SC2206
     local submit_opts=(${CDAE_SUBMIT_OPTS:-})
+    set +f
     cmd=("$submit")
     [[ -n "$master" ]] && cmd+=(--master "$master")
     cmd+=(--class "$main" --properties-file "${CDAE_SPARK_DEFAULTS:-$CDAE_ROOT/conf/spark-defaults.conf}"
@@ -100,9 +104,13 @@ cdae_submit() {
     # The classpath travels in CLASSPATH (not -cp) so that the printed command line stays readable.
     export CLASSPATH="$jar:$(cat "$CDAE_TARGET/classpath.txt")"
     echo "$CDAE_PROG: Spark local mode from the Maven-resolved jars (CLASSPATH=$jar + spark-job/target/classpath.txt)" >&2
+    # Spark's progress bar redraws one terminal line; in a log file (cron, Airflow) it is noise, so it is on only
+    # when stderr is a terminal. Logs get the jobs' per-epoch lines and a line per long Spark stage instead.
+    local progress=false
+    [[ -t 2 ]] && progress=true
     cmd=(java "${opens[@]}" "${extra[@]}" "$log4j"
          org.apache.spark.deploy.SparkSubmit --master "${master:-local[*]}"
-         --conf spark.ui.showConsoleProgress=true --conf spark.ui.enabled=false
+         --conf "spark.ui.showConsoleProgress=$progress" --conf spark.ui.enabled=false
          --class "$main" "$jar" "${args[@]}")
   fi
   printf '+' >&2; printf ' %q' "${cmd[@]}" >&2; printf '\n' >&2

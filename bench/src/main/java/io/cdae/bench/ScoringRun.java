@@ -33,7 +33,7 @@ public final class ScoringRun {
     public static void main(String[] args) throws Exception {
         long rows = Long.parseLong(args[0]);
         Path dir = Files.createDirectories(Path.of(args[1]));
-        SparkSession spark = io.cdae.spark.bench.BenchSessions.local("local[2]", "cdae-bench-score");
+        SparkSession spark = BenchSessions.local("local[2]", "cdae-bench-score");
         Path input = dir.resolve("rows-" + rows + ".parquet");
         List<String> names = new ArrayList<>();
         List<org.apache.spark.sql.Column> cols = new ArrayList<>();

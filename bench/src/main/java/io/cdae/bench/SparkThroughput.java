@@ -56,7 +56,7 @@ public final class SparkThroughput {
         // each Spark task then sets one thread (spark.task.cpus = 1), as on a cluster
         io.cdae.backend.Nd4jThreads.set(1);
 
-        SparkSession spark = io.cdae.spark.bench.BenchSessions.local("local[2]", "cdae-bench");
+        SparkSession spark = BenchSessions.local("local[2]", "cdae-bench");
         RoundProfile profile = new RoundProfile();
         spark.sparkContext().addSparkListener(profile);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());

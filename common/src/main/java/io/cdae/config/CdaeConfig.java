@@ -88,11 +88,24 @@ public record CdaeConfig(
         }
     }
 
-    /** The project's defaults for an input of the given width (the values of conf/cdae-defaults.conf). */
+    /**
+     * The project's defaults for an input of the given width (the values of conf/cdae-defaults.conf, with
+     * {@code encoder-widths = auto} resolved by {@link #autoWidth}, and the 20 epochs that {@code epochs = auto}
+     * gives data sets of more than {@code min-steps / 20} minibatches per worker).
+     */
     public static CdaeConfig defaults(int inputWidth) {
-        return new CdaeConfig(inputWidth, List.of(64), Activation.SIGMOID, true, OutputActivation.SIGMOID,
-                ReconstructionLoss.MSE, 0.1, ContractiveEstimator.EXACT, 8, CorruptionType.MASKING, 0.2,
-                OptimiserType.ADAM, 1e-3, 0.9, 64, 20, 42L);
+        return new CdaeConfig(inputWidth, List.of(autoWidth(inputWidth)), Activation.SIGMOID, true,
+                OutputActivation.LINEAR, ReconstructionLoss.MSE, 0.1, ContractiveEstimator.EXACT, 8,
+                CorruptionType.MASKING, 0.2, OptimiserType.ADAM, 1e-3, 0.9, 64, 20, 42L);
+    }
+
+    /**
+     * The code width of {@code encoder-widths = auto}: one layer of max(32, round(d / 2)) units, at most 512.
+     * Half the input width compresses wide inputs; narrow tabular data keeps 32 units, an over-complete code
+     * whose neighbourhoods the code-space anomaly scores measure (docs/BENCHMARKS.md).
+     */
+    public static int autoWidth(int inputWidth) {
+        return Math.min(512, Math.max(32, Math.round(inputWidth / 2f)));
     }
 
     /** Number of encoder layers. */

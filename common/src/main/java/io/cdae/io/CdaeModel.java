@@ -5,6 +5,7 @@ import io.cdae.model.CdaeNetwork;
 import io.cdae.model.CdaeObjective;
 import io.cdae.model.CdaeParameters;
 import io.cdae.score.Calibration;
+import io.cdae.score.CodeSpace;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,14 +21,22 @@ import java.util.Map;
  * @param epochs       completed epochs
  * @param metadata     provenance: input path, rows, seed, versions, ...
  * @param calibration  the anomaly threshold calibrated on held-out rows, or null when not calibrated
+ * @param codeSpace    reference codes and code statistics of the code-space anomaly scores, or null
  */
 public record CdaeModel(CdaeConfig config, INDArray parameters, Normaliser normaliser, INDArray updaterState,
-                        int iterations, int epochs, Map<String, String> metadata, Calibration calibration) {
+                        int iterations, int epochs, Map<String, String> metadata, Calibration calibration,
+                        CodeSpace codeSpace) {
+
+    /** A model without a code space. */
+    public CdaeModel(CdaeConfig config, INDArray parameters, Normaliser normaliser, INDArray updaterState,
+                     int iterations, int epochs, Map<String, String> metadata, Calibration calibration) {
+        this(config, parameters, normaliser, updaterState, iterations, epochs, metadata, calibration, null);
+    }
 
     /** A model without calibration. */
     public CdaeModel(CdaeConfig config, INDArray parameters, Normaliser normaliser, INDArray updaterState,
                      int iterations, int epochs, Map<String, String> metadata) {
-        this(config, parameters, normaliser, updaterState, iterations, epochs, metadata, null);
+        this(config, parameters, normaliser, updaterState, iterations, epochs, metadata, null, null);
     }
 
     public CdaeModel {
@@ -36,6 +45,11 @@ public record CdaeModel(CdaeConfig config, INDArray parameters, Normaliser norma
         if (normaliser.width() != config.inputWidth()) {
             throw new IllegalArgumentException("normaliser has " + normaliser.width()
                     + " features but the model's input-width is " + config.inputWidth());
+        }
+        int code = config.width(config.depth());
+        if (codeSpace != null && codeSpace.width() != code) {
+            throw new IllegalArgumentException("code space of width " + codeSpace.width()
+                    + " but the model's code width is " + code);
         }
     }
 
@@ -62,12 +76,27 @@ public record CdaeModel(CdaeConfig config, INDArray parameters, Normaliser norma
 
     /** This model with the given calibration. */
     public CdaeModel withCalibration(Calibration c) {
-        return new CdaeModel(config, parameters, normaliser, updaterState, iterations, epochs, metadata, c);
+        return new CdaeModel(config, parameters, normaliser, updaterState, iterations, epochs, metadata, c, codeSpace);
+    }
+
+    /** This model with the given code space. */
+    public CdaeModel withCodeSpace(CodeSpace c) {
+        return new CdaeModel(config, parameters, normaliser, updaterState, iterations, epochs, metadata, calibration, c);
     }
 
     /** This model with the given metadata. */
     public CdaeModel withMetadata(Map<String, String> m) {
-        return new CdaeModel(config, parameters, normaliser, updaterState, iterations, epochs, m, calibration);
+        return new CdaeModel(config, parameters, normaliser, updaterState, iterations, epochs, m, calibration,
+                codeSpace);
+    }
+
+    /**
+     * The code pre-activations z_L of raw (un-normalised) rows, [n, h], in the model's data type: the points of
+     * the code space ({@link CodeSpace}).
+     */
+    public INDArray codePoints(INDArray rawRows) {
+        INDArray x = normaliser.apply(rawRows.castTo(parameters.dataType()));
+        return new CdaeObjective(config).codePreActivation(views(), x);
     }
 
     /** True when no parameter is NaN or infinite. */

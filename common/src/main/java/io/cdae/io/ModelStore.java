@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdae.config.CdaeConfig;
 import io.cdae.config.CdaeConfigJson;
 import io.cdae.score.Calibration;
+import io.cdae.score.CodeSpace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -32,19 +33,27 @@ import java.util.stream.Stream;
  *   updater-state.npy   flat optimiser state (only when kept, for resuming)
  *   normaliser.json     per-feature offset and scale
  *   calibration.json    the anomaly threshold calibrated on held-out rows (only when calibrated)
+ *   code-reference.npy  [m, h] codes of a reference sample of training rows (code-space scores; format 2)
+ *   code-mean.npy       [1, h] their mean
+ *   code-precision.npy  [h, h] the inverse of their regularised covariance
  * </pre>
+ * Format version 2 added the code space (with its {@code k} in the manifest's {@code code-space}); models of
+ * version 1 load unchanged, without one.
  * A save writes a temporary sibling directory and renames it into place, so the final path holds either
  * the previous complete model or the new complete one. A load checks the format, its version, every
  * checksum and the parameter count against the config before it returns.
  */
 public final class ModelStore {
     public static final String FORMAT = "cdae-spark-model";
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     static final String MANIFEST = "manifest.json";
     static final String PARAMETERS = "parameters.npy";
     static final String UPDATER = "updater-state.npy";
     static final String NORMALISER = "normaliser.json";
     static final String CALIBRATION = "calibration.json";
+    static final String CODE_REFERENCE = "code-reference.npy";
+    static final String CODE_MEAN = "code-mean.npy";
+    static final String CODE_PRECISION = "code-precision.npy";
 
     private static final ObjectMapper MAPPER = CdaeConfigJson.mapper();
 
@@ -82,6 +91,12 @@ public final class ModelStore {
                 MAPPER.writeValue(tmp.resolve(CALIBRATION).toFile(), model.calibration());
                 sums.put(CALIBRATION, sha256(tmp.resolve(CALIBRATION)));
             }
+            CodeSpace codes = model.codeSpace();
+            if (codes != null) {
+                writeNpy(codes.reference(), tmp.resolve(CODE_REFERENCE), sums);
+                writeNpy(codes.mean(), tmp.resolve(CODE_MEAN), sums);
+                writeNpy(codes.precision(), tmp.resolve(CODE_PRECISION), sums);
+            }
 
             ObjectNode manifest = MAPPER.createObjectNode();
             manifest.put("format", FORMAT);
@@ -91,6 +106,9 @@ public final class ModelStore {
             manifest.put("iterations", model.iterations());
             manifest.put("epochs", model.epochs());
             manifest.set("metadata", MAPPER.valueToTree(new java.util.TreeMap<>(model.metadata())));
+            if (codes != null) {
+                manifest.putObject("code-space").put("k", codes.k()).put("reference-rows", codes.referenceRows());
+            }
             manifest.set("sha256", MAPPER.valueToTree(sums));
             MAPPER.writeValue(tmp.resolve(MANIFEST).toFile(), manifest);
             for (Map.Entry<String, byte[]> extra : extraFiles.entrySet()) {
@@ -141,13 +159,35 @@ public final class ModelStore {
             Normaliser normaliser = MAPPER.readValue(dir.resolve(NORMALISER).toFile(), Normaliser.class);
             Map<String, String> metadata = new LinkedHashMap<>();
             manifest.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
-            Calibration calibration = sums.has(CALIBRATION)
-                    ? MAPPER.readValue(dir.resolve(CALIBRATION).toFile(), Calibration.class) : null;
+            Calibration calibration = sums.has(CALIBRATION) ? calibration(dir.resolve(CALIBRATION)) : null;
+            CodeSpace codes = sums.has(CODE_REFERENCE) ? new CodeSpace(manifest.path("code-space").path("k").asInt(0),
+                    readNpy(dir, CODE_REFERENCE), readNpy(dir, CODE_MEAN), readNpy(dir, CODE_PRECISION)) : null;
             return new CdaeModel(config, params, normaliser, updater, manifest.path("iterations").asInt(0),
-                    manifest.path("epochs").asInt(0), metadata, calibration);
+                    manifest.path("epochs").asInt(0), metadata, calibration, codes);
         } catch (IOException | IllegalArgumentException e) {
             throw new ModelFormatException("invalid model in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The calibration; format version 1 wrote no combined-scale (its scores did not exist). */
+    private static Calibration calibration(Path file) throws IOException {
+        ObjectNode tree = (ObjectNode) MAPPER.readTree(file.toFile());
+        if (!tree.has("combined-scale")) {
+            tree.putNull("combined-scale");
+        }
+        return MAPPER.treeToValue(tree, Calibration.class);
+    }
+
+    private static void writeNpy(INDArray a, Path file, Map<String, String> sums) throws IOException {
+        Nd4j.writeAsNumpy(a, file.toFile());
+        sums.put(file.getFileName().toString(), sha256(file));
+    }
+
+    private static INDArray readNpy(Path dir, String name) {
+        if (!Files.isRegularFile(dir.resolve(name))) {
+            throw new ModelFormatException("model file " + dir.resolve(name) + " is missing (truncated model directory?)");
+        }
+        return Nd4j.createFromNpyFile(dir.resolve(name).toFile());
     }
 
     private static void verify(Path file, String expected) {

@@ -34,9 +34,11 @@ public final class CdaeObjective {
 
     /**
      * Per-row terms of a batch: reconstruction error and contractive penalty, both of shape [B]; the
-     * reconstruction loss of every feature, [B, d], whose row sums are the reconstruction error; the output.
+     * reconstruction loss of every feature, [B, d], whose row sums are the reconstruction error; the output; the
+     * code's pre-activation z_L, [B, h] (where the code-space anomaly scores measure distances).
      */
-    public record RowTerms(INDArray reconstruction, INDArray contractive, INDArray featureErrors, INDArray output) {
+    public record RowTerms(INDArray reconstruction, INDArray contractive, INDArray featureErrors, INDArray output,
+                           INDArray codePreActivation) {
     }
 
     /**
@@ -80,7 +82,8 @@ public final class CdaeObjective {
         INDArray v = outputPreActivation(p, enc.code());
         INDArray y = output.apply(v);
         INDArray perFeature = reconstructionPerFeature(y, v, input);
-        return new RowTerms(perFeature.sum(1), penalty(p, enc, false, projectionSeed).perRow(), perFeature, y);
+        return new RowTerms(perFeature.sum(1), penalty(p, enc, false, projectionSeed).perRow(), perFeature, y,
+                enc.codePreActivation());
     }
 
     /** The reconstruction g(f(x)). */
@@ -91,6 +94,11 @@ public final class CdaeObjective {
     /** The code f(x). */
     public INDArray encode(CdaeParameters p, INDArray input) {
         return EncoderPass.run(p, hidden, input).code();
+    }
+
+    /** The code's pre-activation z_L (f(x) = s(z_L)). */
+    public INDArray codePreActivation(CdaeParameters p, INDArray input) {
+        return EncoderPass.run(p, hidden, input).codePreActivation();
     }
 
     /** Pre-activation of the decoder's last layer for the given code. */

@@ -33,4 +33,9 @@ public record EncoderPass(INDArray[] z, INDArray[] a, INDArray[] slope) {
     public INDArray code() {
         return a[depth()];
     }
+
+    /** The code's pre-activation z_L = a_{L-1} W_L + b_L, where code-space distances are measured. */
+    public INDArray codePreActivation() {
+        return z[depth()];
+    }
 }

@@ -11,10 +11,11 @@ import java.util.Arrays;
 
 /**
  * Scores minibatches of raw rows with a trained model: reconstruction error, contractive score on the clean
- * input, the configured anomaly score, the anomaly flag against a threshold, and on request every feature's
- * reconstruction loss and the indices of the k features that contribute most to the anomaly score (largest
- * loss; largest weighted loss under {@code weighted-reconstruction}). One instance per thread (it caches
- * parameter views).
+ * input, the configured anomaly score ({@link AnomalyScore}; the code-space scores from the model's
+ * {@link CodeSpace}), the anomaly flag against a threshold, and on request every feature's reconstruction loss
+ * and the indices of the k features that contribute most to the score (largest loss; largest weighted loss
+ * under {@code weighted-reconstruction} and {@code combined}). One instance per thread (it caches parameter
+ * views).
  */
 public final class BatchScorer {
     private final CdaeModel model;
@@ -27,43 +28,60 @@ public final class BatchScorer {
     /** [1, d] feature weights of the weighted score, or null; the same as doubles for the top features. */
     private final INDArray weights;
     private final double[] featureWeights;
+    private final CombinedScale combinedScale;
+    private final CodeSpace codeSpace;
 
-    /** Scores of one row. {@code featureErrors} and {@code topFeatures} are null unless requested. */
-    public record RowScore(double reconstruction, double contractive, double anomalyScore, boolean anomaly,
-                           double[] featureErrors, int[] topFeatures) {
+    /**
+     * Scores of one row. {@code weightedReconstruction}, {@code codeKnn} and {@code codeMahalanobis} are NaN
+     * unless the scorer computes them; {@code featureErrors} and {@code topFeatures} are null unless requested.
+     */
+    public record RowScore(double reconstruction, double contractive, double weightedReconstruction, double codeKnn,
+                           double codeMahalanobis, double anomalyScore, boolean anomaly, double[] featureErrors,
+                           int[] topFeatures) {
     }
 
     /**
-     * A scorer by {@code score} against {@code threshold}; a weighted score takes its feature weights from the
-     * model's calibration.
+     * A scorer by {@code score} against {@code threshold}; feature weights and z-scales come from the model's
+     * calibration, code distances from its code space.
      */
     public BatchScorer(CdaeModel model, AnomalyScore score, double threshold) {
-        this(model, score, threshold, score.needsFeatureWeights() ? storedWeights(model) : null);
+        this(model, score, threshold, score.needsFeatureWeights() ? storedWeights(model, score) : null,
+                score.needsScale() ? storedScale(model) : null);
     }
 
     /**
-     * A scorer with explicit feature weights ({@link FeatureWeights}; null unless the score needs them), as
-     * the calibration uses before the weights are stored.
+     * A scorer with explicit feature weights ({@link FeatureWeights}; a weighted error is computed whenever they
+     * are given) and z-scales (null unless the score needs them), as the calibration uses before they are stored.
      */
-    public BatchScorer(CdaeModel model, AnomalyScore score, double threshold, double[] featureWeights) {
-        if (score.needsFeatureWeights() && (featureWeights == null
-                || featureWeights.length != model.config().inputWidth())) {
-            throw new IllegalArgumentException("anomaly score " + score.key() + " needs "
-                    + model.config().inputWidth() + " feature weights, found "
-                    + (featureWeights == null ? "none" : Integer.toString(featureWeights.length)));
+    public BatchScorer(CdaeModel model, AnomalyScore score, double threshold, double[] featureWeights,
+                       CombinedScale combinedScale) {
+        int d = model.config().inputWidth();
+        if (score.needsFeatureWeights() && featureWeights == null) {
+            throw new IllegalArgumentException("anomaly score " + score.key() + " needs " + d + " feature weights, found none");
         }
-        this.featureWeights = score.needsFeatureWeights() ? featureWeights.clone() : null;
+        if (featureWeights != null && featureWeights.length != d) {
+            throw new IllegalArgumentException("expected " + d + " feature weights, found " + featureWeights.length);
+        }
+        if (score.needsCodeSpace() && model.codeSpace() == null) {
+            throw new IllegalArgumentException("anomaly score " + score.key() + " needs the model's code space "
+                    + "(reference codes); this model has none (train it with this version of cdae-spark)");
+        }
+        if (score.needsScale() && combinedScale == null) {
+            throw new IllegalArgumentException("anomaly score " + score.key() + " needs the z-scales of its calibration");
+        }
+        this.featureWeights = featureWeights == null ? null : featureWeights.clone();
         try (MemoryWorkspace out = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            this.weights = score.needsFeatureWeights()
-                    ? Nd4j.create(featureWeights, new long[] {1, featureWeights.length}, 'c')
-                    .castTo(model.parameters().dataType()) : null;
+            this.weights = featureWeights == null ? null
+                    : Nd4j.create(featureWeights, new long[] {1, featureWeights.length}, 'c')
+                    .castTo(model.parameters().dataType());
         }
+        this.combinedScale = combinedScale;
+        this.codeSpace = score.needsCodeSpace() ? model.codeSpace() : null;
         this.model = model;
         this.score = score;
         this.threshold = threshold;
         this.objective = new CdaeObjective(model.config());
         this.views = model.views();
-        int d = model.config().inputWidth();
         this.offset = new float[d];
         this.scale = new float[d];
         for (int j = 0; j < d; j++) {
@@ -86,13 +104,22 @@ public final class BatchScorer {
                 Double.isNaN(thresholdOverride) ? c.threshold() : thresholdOverride);
     }
 
-    private static double[] storedWeights(CdaeModel model) {
+    private static double[] storedWeights(CdaeModel model, AnomalyScore score) {
         Calibration c = model.calibration();
         if (c == null || c.featureWeights() == null) {
-            throw new IllegalArgumentException("anomaly score weighted-reconstruction needs the feature weights of a "
-                    + "calibration; this model has none (train it with anomaly-score = weighted-reconstruction)");
+            throw new IllegalArgumentException("anomaly score " + score.key() + " needs the feature weights of a "
+                    + "calibration; this model has none (train it with anomaly-score = " + score.key() + ")");
         }
         return c.featureWeights();
+    }
+
+    private static CombinedScale storedScale(CdaeModel model) {
+        Calibration c = model.calibration();
+        if (c == null || c.combinedScale() == null) {
+            throw new IllegalArgumentException("anomaly score combined needs the z-scales of a calibration; this "
+                    + "model has none (train it with anomaly-score = combined)");
+        }
+        return c.combinedScale();
     }
 
     public double threshold() {
@@ -135,6 +162,8 @@ public final class BatchScorer {
         double[] rec;
         double[] con;
         double[] weighted;
+        double[] knn;
+        double[] mahalanobis;
         double[][] errors;
         // every intermediate array of the minibatch lives in one per-thread workspace, reused by the next
         // minibatch: scoring allocates no native memory per row, so memory stays flat however many rows
@@ -145,18 +174,22 @@ public final class BatchScorer {
             con = t.contractive().castTo(DataType.DOUBLE).toDoubleVector();
             weighted = weights == null ? null : t.featureErrors().mulRowVector(weights).sum(1).castTo(DataType.DOUBLE)
                     .toDoubleVector();
+            knn = score == AnomalyScore.CODE_KNN || score == AnomalyScore.COMBINED ? codeSpace.knnDistances(t.codePreActivation()) : null;
+            mahalanobis = score == AnomalyScore.CODE_MAHALANOBIS ? codeSpace.mahalanobis(t.codePreActivation()) : null;
             errors = topK > 0 || featureErrors ? rows(t.featureErrors(), n, d) : null;
         }
         double lambda = model.config().contractiveWeight();
         RowScore[] out = new RowScore[n];
         for (int i = 0; i < n; i++) {
-            double s = score.combine(rec[i], weighted == null ? Double.NaN : weighted[i], con[i], lambda);
-            out[i] = new RowScore(rec[i], con[i], s, s > threshold, featureErrors ? errors[i] : null,
+            AnomalyScore.Components c = new AnomalyScore.Components(rec[i], weighted == null ? Double.NaN : weighted[i],
+                    con[i], knn == null ? Double.NaN : knn[i], mahalanobis == null ? Double.NaN : mahalanobis[i]);
+            double s = score.value(c, lambda, combinedScale);
+            out[i] = new RowScore(rec[i], con[i], c.weightedReconstruction(), c.codeKnn(), c.codeMahalanobis(), s,
+                    s > threshold, featureErrors ? errors[i] : null,
                     topK > 0 ? top(contributions(errors[i], featureWeights), topK) : null);
         }
         return out;
     }
-
     /** The rows of an [n, d] array as doubles, with one bulk copy (toDoubleMatrix copies row by row). */
     private static double[][] rows(INDArray a, int n, int d) {
         double[] flat = a.castTo(DataType.DOUBLE).dup('c').data().asDouble();

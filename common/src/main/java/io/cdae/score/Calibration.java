@@ -13,8 +13,9 @@ import java.io.Serializable;
  * threshold = median + k * 1.4826 * MAD, the robust analogue of mean + k sigma (1.4826 makes the MAD a
  * consistent estimate of sigma for normal data; Rousseeuw and Croux 1993).
  *
- * <p>For the {@code weighted-reconstruction} score the calibration also holds the per-feature weights
- * computed on the same held-out rows; scoring applies them.
+ * <p>For the {@code weighted-reconstruction} and {@code combined} scores the calibration also holds the
+ * per-feature weights computed on the same held-out rows, and for {@code combined} the z-scales of its two parts
+ * ({@link CombinedScale}); scoring applies them.
  */
 public record Calibration(@JsonProperty("anomaly-score") String anomalyScore,
                           @JsonProperty("rule") String rule,
@@ -27,7 +28,8 @@ public record Calibration(@JsonProperty("anomaly-score") String anomalyScore,
                           @JsonProperty("quantile-threshold") double quantileThreshold,
                           @JsonProperty("mad-threshold") double madThreshold,
                           @JsonProperty("error-weight-floor") double errorWeightFloor,
-                          @JsonProperty("feature-weights") double[] featureWeights) implements Serializable {
+                          @JsonProperty("feature-weights") double[] featureWeights,
+                          @JsonProperty("combined-scale") CombinedScale combinedScale) implements Serializable {
 
     public static final String RULE_MAD = "mad";
     public static final String RULE_QUANTILE = "quantile";
@@ -40,6 +42,9 @@ public record Calibration(@JsonProperty("anomaly-score") String anomalyScore,
         if (score.needsFeatureWeights() && featureWeights == null) {
             throw new IllegalArgumentException("anomaly score " + anomalyScore + " needs feature weights");
         }
+        if (score.needsScale() && combinedScale == null) {
+            throw new IllegalArgumentException("anomaly score " + anomalyScore + " needs its z-scales (combined-scale)");
+        }
     }
 
     /**
@@ -48,20 +53,22 @@ public record Calibration(@JsonProperty("anomaly-score") String anomalyScore,
      */
     public static Calibration of(AnomalyScore score, String rule, long rows, double median, double mad, double madK,
                                  double contamination, double quantile) {
-        return of(score, rule, rows, median, mad, madK, contamination, quantile, Double.NaN, null);
+        return of(score, rule, rows, median, mad, madK, contamination, quantile, Double.NaN, null, null);
     }
 
     /**
      * The same for a score with per-feature weights ({@link FeatureWeights}, computed with {@code floor} on
-     * the same held-out rows); {@code weights} is null for the other scores.
+     * the same held-out rows) and z-scales; {@code weights} and {@code scale} are null for the scores that do not
+     * use them.
      */
     public static Calibration of(AnomalyScore score, String rule, long rows, double median, double mad, double madK,
-                                 double contamination, double quantile, double floor, double[] weights) {
+                                 double contamination, double quantile, double floor, double[] weights,
+                                 CombinedScale scale) {
         checkRule(rule);
         double madThreshold = median + madK * MAD_TO_SIGMA * mad;
         double threshold = RULE_MAD.equals(rule) ? madThreshold : quantile;
         return new Calibration(score.key(), rule, threshold, rows, median, mad, madK, contamination, quantile,
-                madThreshold, floor, weights == null ? null : weights.clone());
+                madThreshold, floor, weights == null ? null : weights.clone(), scale);
     }
 
     private static void checkRule(String rule) {
@@ -79,13 +86,14 @@ public record Calibration(@JsonProperty("anomaly-score") String anomalyScore,
                 && Double.compare(quantileThreshold, c.quantileThreshold) == 0
                 && Double.compare(madThreshold, c.madThreshold) == 0
                 && Double.compare(errorWeightFloor, c.errorWeightFloor) == 0
-                && java.util.Arrays.equals(featureWeights, c.featureWeights);
+                && java.util.Arrays.equals(featureWeights, c.featureWeights)
+                && java.util.Objects.equals(combinedScale, c.combinedScale);
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(anomalyScore, rule, threshold, heldOutRows, median, mad, madK, contamination,
-                quantileThreshold, madThreshold, errorWeightFloor, java.util.Arrays.hashCode(featureWeights));
+                quantileThreshold, madThreshold, errorWeightFloor, java.util.Arrays.hashCode(featureWeights), combinedScale);
     }
 
     @Override

@@ -54,7 +54,7 @@ class ModelExportTest {
         double[] weights = {0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9.5};
         CdaeModel model = CdaeModel.of(CdaeNetwork.create(c, DataType.DOUBLE), c, Normaliser.fit(Normaliser.MIN_MAX, raw),
                 Map.of()).withCalibration(io.cdae.score.Calibration.of(io.cdae.score.AnomalyScore.WEIGHTED_RECONSTRUCTION,
-                "mad", 4, 1.0, 0.1, 3.0, 0.05, 2.0, 0.1, weights));
+                "mad", 4, 1.0, 0.1, 3.0, 0.05, 2.0, 0.1, weights, null));
         Path dir = tmp.resolve("export-weighted");
         ModelExport.export(model, dir);
         float[][] rows = raw.castTo(DataType.FLOAT).toFloatMatrix();
@@ -71,22 +71,95 @@ class ModelExportTest {
                 new ObjectMapper().readTree(dir.resolve("calibration.json").toFile()).get("anomaly-score").asText());
     }
 
-    /** Reads the export with Jackson and plain arrays only: sigmoid hidden and output layers, MSE. */
+    /**
+     * The combined score from the export alone: weighted error (feature-weights.csv), the code point z_L of the last
+     * encoder layer, the mean distance to its k nearest rows of code-reference.csv, the z-scales of calibration.json.
+     */
+    @Test
+    void exportedCodeSpaceAndScalesReproduceTheCombinedScore() throws IOException {
+        CdaeConfig c = CdaeConfig.defaults(10);
+        c = new CdaeConfig(10, List.of(6, 4), c.activation(), true, c.outputActivation(), c.reconstructionLoss(), 0.3,
+                c.contractiveEstimator(), 4, c.corruption(), 0.1, c.optimiser(), 1e-2, 0.9, 4, 1, 5L);
+        INDArray raw = Nd4j.rand(DataType.DOUBLE, 30, 10).muli(50);
+        double[] weights = {0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9.5};
+        CdaeModel plain = CdaeModel.of(CdaeNetwork.create(c, DataType.DOUBLE), c, Normaliser.fit(Normaliser.STANDARD, raw),
+                Map.of());
+        CdaeModel model = plain.withCodeSpace(io.cdae.score.CodeSpace.of(plain.codePoints(raw.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 25), org.nd4j.linalg.indexing.NDArrayIndex.all())), 3))
+                .withCalibration(io.cdae.score.Calibration.of(io.cdae.score.AnomalyScore.COMBINED, "mad", 5, 1.0, 0.1, 3.0,
+                        0.05, 2.0, 0.1, weights, new io.cdae.score.CombinedScale(40.0, 12.0, 2.0, 0.75)));
+        Path dir = tmp.resolve("export-combined");
+        ModelExport.export(model, dir);
+        float[][] rows = raw.castTo(DataType.FLOAT).toFloatMatrix();
+        io.cdae.score.BatchScorer.RowScore[] s = io.cdae.score.BatchScorer.calibrated(model, Double.NaN)
+                .score(java.util.Arrays.copyOfRange(rows, 25, 30), 0, false);
+        JsonNode scale = new ObjectMapper().readTree(dir.resolve("calibration.json").toFile()).get("combined-scale");
+        int k = new ObjectMapper().readTree(dir.resolve("index.json").toFile()).get("code-knn-k").asInt();
+        double[][] reference = IndependentForward.csv(dir.resolve("code-reference.csv"));
+        for (int r = 0; r < 5; r++) {
+            double[] x = new double[10];
+            for (int j = 0; j < 10; j++) {
+                x[j] = rows[25 + r][j];
+            }
+            double[] z = IndependentForward.codePoint(dir, x);
+            double[] dist = new double[reference.length];
+            for (int p = 0; p < dist.length; p++) {
+                double s2 = 0;
+                for (int q = 0; q < z.length; q++) {
+                    s2 += (z[q] - reference[p][q]) * (z[q] - reference[p][q]);
+                }
+                dist[p] = Math.sqrt(s2);
+            }
+            java.util.Arrays.sort(dist);
+            double knn = 0;
+            for (int q = 0; q < k; q++) {
+                knn += dist[q] / k;
+            }
+            double expected = (IndependentForward.error(dir, x, true) - scale.get("weighted-reconstruction-mean").asDouble())
+                    / scale.get("weighted-reconstruction-sd").asDouble()
+                    + (knn - scale.get("code-knn-mean").asDouble()) / scale.get("code-knn-sd").asDouble();
+            assertEquals(expected, s[r].anomalyScore(), 1e-5 * Math.max(1, Math.abs(expected)), "row " + r);
+        }
+    }
+
+    /** Reads the export with Jackson and plain arrays only: sigmoid hidden layers, the configured output, MSE. */
     static final class IndependentForward {
-        /** The reconstruction error, weighted by feature-weights.csv when {@code weighted}. */
-        static double error(Path dir, double[] x, boolean weighted) throws IOException {
-            JsonNode index = new ObjectMapper().readTree(dir.resolve("index.json").toFile());
+        /** The pre-activation z_L of the last encoder layer. */
+        static double[] codePoint(Path dir, double[] x) throws IOException {
             JsonNode config = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+            Map<String, double[][]> m = matrices(dir);
+            double[] a = normalised(m, x);
+            int depth = config.get("encoder-widths").size();
+            for (int l = 1; l < depth; l++) {
+                a = sigmoid(affine(a, m.get("eW" + l), m.get("eb" + l)[0], false));
+            }
+            return affine(a, m.get("eW" + depth), m.get("eb" + depth)[0], false);
+        }
+
+        private static Map<String, double[][]> matrices(Path dir) throws IOException {
+            JsonNode index = new ObjectMapper().readTree(dir.resolve("index.json").toFile());
             Map<String, double[][]> m = new HashMap<>();
             for (JsonNode f : index.get("files")) {
                 m.put(f.get("name").asText(), csv(dir.resolve(f.get("file").asText())));
             }
+            return m;
+        }
+
+        private static double[] normalised(Map<String, double[][]> m, double[] x) {
             double[] offset = m.get("normaliser.offset")[0];
             double[] scale = m.get("normaliser.scale")[0];
             double[] a = new double[x.length];
             for (int i = 0; i < x.length; i++) {
                 a[i] = (x[i] - offset[i]) / scale[i];
             }
+            return a;
+        }
+
+        /** The reconstruction error, weighted by feature-weights.csv when {@code weighted}. */
+        static double error(Path dir, double[] x, boolean weighted) throws IOException {
+            JsonNode config = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+            Map<String, double[][]> m = matrices(dir);
+            double[] a = normalised(m, x);
             double[] clean = a.clone();
             int depth = config.get("encoder-widths").size();
             for (int l = 1; l <= depth; l++) {
@@ -94,7 +167,10 @@ class ModelExportTest {
             }
             for (int k = 1; k <= depth; k++) {
                 double[][] w = config.get("tied-weights").asBoolean() ? m.get("eW" + (depth - k + 1)) : m.get("dW" + k);
-                a = sigmoid(affine(a, w, m.get("db" + k)[0], config.get("tied-weights").asBoolean()));
+                a = affine(a, w, m.get("db" + k)[0], config.get("tied-weights").asBoolean());
+                if (k < depth || config.get("output-activation").asText().equals("sigmoid")) {
+                    a = sigmoid(a);
+                }
             }
             double err = 0;
             double[] weights = m.containsKey("anomaly-score.feature-weights") ? m.get("anomaly-score.feature-weights")[0] : null;
@@ -127,7 +203,7 @@ class ModelExportTest {
             return out;
         }
 
-        private static double[][] csv(Path file) throws IOException {
+        static double[][] csv(Path file) throws IOException {
             return Files.readAllLines(file).stream().filter(s -> !s.isBlank())
                     .map(line -> java.util.Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray())
                     .toArray(double[][]::new);

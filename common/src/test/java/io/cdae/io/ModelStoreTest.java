@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdae.config.CdaeConfig;
 import io.cdae.config.CdaeConfigJson;
 import io.cdae.model.CdaeNetwork;
+import io.cdae.score.CodeSpace;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,12 +59,59 @@ class ModelStoreTest {
     @Test
     void aCalibrationWithFeatureWeightsRoundTrips() throws IOException {
         io.cdae.score.Calibration c = io.cdae.score.Calibration.of(io.cdae.score.AnomalyScore.WEIGHTED_RECONSTRUCTION,
-                "quantile", 40, 2.0, 0.3, 3.0, 0.05, 2.5, 0.1, new double[] {0.25, 1.0 / 3, 7.0, 1e-300, 5, 6, 7, 8, 9, 10, 11, 12});
+                "quantile", 40, 2.0, 0.3, 3.0, 0.05, 2.5, 0.1, new double[] {0.25, 1.0 / 3, 7.0, 1e-300, 5, 6, 7, 8, 9, 10, 11, 12},
+                new io.cdae.score.CombinedScale(1.5, 0.25, 3.0, 1e-7));
         Path dir = tmp.resolve("calibrated");
         ModelStore.save(trainedModel().withCalibration(c), dir);
         io.cdae.score.Calibration back = ModelStore.load(dir).calibration();
         assertEquals(c, back);
         assertEquals(2.5, back.threshold(), 0.0);
+    }
+
+    @Test
+    void aCodeSpaceRoundTripsAndADamagedCodeFileIsRefused() throws IOException {
+        CdaeModel model = trainedModel();
+        CodeSpace codes = CodeSpace.of(Nd4j.rand(DataType.FLOAT, 7, 3), 4);
+        Path dir = tmp.resolve("codes");
+        ModelStore.save(model.withCodeSpace(codes), dir);
+        CodeSpace back = ModelStore.load(dir).codeSpace();
+        assertEquals(4, back.k());
+        assertEquals(codes.reference(), back.reference());
+        assertEquals(codes.mean(), back.mean());
+        assertEquals(codes.precision(), back.precision());
+        assertEquals(DataType.FLOAT, back.reference().dataType());
+        Files.delete(dir.resolve(ModelStore.CODE_PRECISION));
+        assertTrue(assertThrows(ModelFormatException.class, () -> ModelStore.load(dir)).getMessage()
+                .contains(ModelStore.CODE_PRECISION));
+        // a model without one has none, and its code width must match the model's
+        ModelStore.save(model, dir);
+        assertEquals(null, ModelStore.load(dir).codeSpace());
+        assertThrows(IllegalArgumentException.class, () -> model.withCodeSpace(CodeSpace.of(Nd4j.rand(DataType.FLOAT, 7, 4), 1)));
+    }
+
+    /**
+     * A model written by format version 1 (before code spaces; golden/model-v1, made with that version's code) loads
+     * and scores its four probe rows as that version did (golden/model-v1-scores.csv).
+     */
+    @Test
+    void aFormatVersionOneModelStillLoadsAndScoresAsItDid() throws Exception {
+        Path dir = Path.of(getClass().getResource("/golden/model-v1/manifest.json").toURI()).getParent();
+        CdaeModel v1 = ModelStore.load(dir);
+        assertEquals(null, v1.codeSpace());
+        assertEquals(io.cdae.score.AnomalyScore.WEIGHTED_RECONSTRUCTION, v1.calibration().score());
+        List<String> lines = Files.readAllLines(Path.of(getClass().getResource("/golden/model-v1-scores.csv").toURI()));
+        io.cdae.score.BatchScorer scorer = io.cdae.score.BatchScorer.calibrated(v1, Double.NaN);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            float[] row = new float[5];
+            for (int j = 0; j < 5; j++) {
+                row[j] = Float.parseFloat(f[j]);
+            }
+            io.cdae.score.BatchScorer.RowScore s = scorer.score(new float[][] {row}, 0, false)[0];
+            assertEquals(Double.parseDouble(f[5]), s.reconstruction(), 1e-6);
+            assertEquals(Double.parseDouble(f[6]), s.contractive(), 1e-6);
+            assertEquals(Double.parseDouble(f[7]), s.anomalyScore(), 1e-6);
+        }
     }
 
     @Test

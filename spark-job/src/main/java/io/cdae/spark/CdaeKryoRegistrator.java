@@ -17,7 +17,7 @@ public final class CdaeKryoRegistrator implements KryoRegistrator {
         JavaSerializer java = new JavaSerializer();
         for (Class<?> c : new Class<?>[] {
                 io.cdae.spark.train.PartitionBlock.class,
-                io.cdae.spark.ml.ModelPayload.class,
+                io.cdae.spark.score.ModelPayload.class,
                 io.cdae.config.CdaeConfig.class,
                 io.cdae.io.Normaliser.class,
                 io.cdae.score.Calibration.class,

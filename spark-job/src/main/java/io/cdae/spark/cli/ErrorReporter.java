@@ -8,29 +8,41 @@ import java.io.PrintStream;
 
 /**
  * Turns a failure into one clear line on stderr and an exit code. Spark wraps exceptions thrown in tasks,
- * so the cause chain is searched for the project's own exception types.
+ * so the cause chain is searched for the project's own exception types; only an unexpected failure (exit 70)
+ * adds its stack trace after its line.
  */
 final class ErrorReporter {
+    /** A reported failure: its exit code and the line that was printed. */
+    record Failure(int exitCode, String line) {
+    }
+
     private ErrorReporter() {
     }
 
-    static int report(Throwable t, String job, PrintStream err) {
+    static Failure report(Throwable t, String job, PrintStream err) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ConfigException) {
-                err.println(job + ": configuration error: " + c.getMessage());
-                return ExitCodes.USAGE;
+                return print(err, ExitCodes.USAGE, job + ": configuration error: " + oneLine(c.getMessage()));
             }
             if (c instanceof InputException || c instanceof ModelFormatException) {
-                err.println(job + ": input error: " + c.getMessage());
-                return ExitCodes.INPUT;
+                return print(err, ExitCodes.INPUT, job + ": input error: " + oneLine(c.getMessage()));
             }
             if (c instanceof io.cdae.spark.train.TrainingDivergedException) {
-                err.println(job + ": " + c.getMessage());
-                return ExitCodes.RUNTIME;
+                return print(err, ExitCodes.RUNTIME, job + ": " + oneLine(c.getMessage()));
             }
         }
-        err.println(job + ": failed: " + t);
+        Failure f = print(err, ExitCodes.RUNTIME, job + ": failed: " + t);
         t.printStackTrace(err);
-        return ExitCodes.RUNTIME;
+        return f;
+    }
+
+    private static Failure print(PrintStream err, int exitCode, String line) {
+        err.println(line);
+        return new Failure(exitCode, line);
+    }
+
+    /** A message on one line (a message built from a Spark error may span several). */
+    private static String oneLine(String message) {
+        return String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

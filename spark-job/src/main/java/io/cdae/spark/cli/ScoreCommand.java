@@ -1,7 +1,6 @@
 package io.cdae.spark.cli;
 
 import io.cdae.spark.score.ScoreJob;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,8 +49,7 @@ public final class ScoreCommand implements Callable<Integer> {
         if (topFeatures < 0) {
             throw new io.cdae.config.ConfigException("--top-features", topFeatures, "an integer >= 0");
         }
-        SparkSession spark = SparkSession.builder().appName("cdae-score").getOrCreate();
-        try {
+        return Commands.withSpark("cdae-score", spark -> {
             List<String> all = Commands.withBadRows(sets, badRows);
             ScoreJob.Outcome o = new ScoreJob(spark).run(new ScoreJob.Request(model, input, output,
                     format.toLowerCase(Locale.ROOT), idColumn, labelColumn, threshold, topFeatures, featureErrors, all,
@@ -70,13 +68,12 @@ public final class ScoreCommand implements Callable<Integer> {
                         + "/metrics.json)");
             }
             return ExitCodes.OK;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
+    /** The spark-submit entry point; how it ends is {@link CommandExit}'s (YARN cluster mode differs). */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        CommandExit.exit(Commands.run(new ScoreCommand(), "cdae-score", args));
     }
 
     public static int execute(String... args) {

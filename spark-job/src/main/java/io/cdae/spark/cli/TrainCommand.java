@@ -1,7 +1,6 @@
 package io.cdae.spark.cli;
 
 import io.cdae.spark.train.TrainJob;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,8 +38,7 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.println("model: " + output + " exists; --if-absent: nothing to do");
             return ExitCodes.OK;
         }
-        SparkSession spark = SparkSession.builder().appName("cdae-train").getOrCreate();
-        try {
+        return Commands.withSpark("cdae-train", spark -> {
             List<String> all = Commands.withBadRows(sets, badRows);
             TrainJob.Outcome o = new TrainJob(spark).run(new TrainJob.Request(input, output, config, all, idColumn,
                     labelColumn, resume));
@@ -56,16 +54,15 @@ public final class TrainCommand implements Callable<Integer> {
                     ", final loss %.6g (reconstruction %.6g, contractive %.6g)", last.total(), last.reconstruction(),
                     last.contractive())));
             return ExitCodes.OK;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
+    /** The spark-submit entry point; how it ends is {@link CommandExit}'s (YARN cluster mode differs). */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        CommandExit.exit(Commands.run(new TrainCommand(), "cdae-train", args));
     }
 
-    /** Runs the command and returns its exit code (for tests and main). */
+    /** Runs the command and returns its exit code (for tests). */
     public static int execute(String... args) {
         return Commands.execute(new TrainCommand(), "cdae-train", args);
     }

@@ -20,19 +20,30 @@ import java.util.TreeMap;
  * The validated configuration of a training job: the model keys of {@link CdaeConfig} (all but
  * {@code input-width}, which the data decides) plus the keys of distributed training and input. Built from
  * the merged key/value pairs of {@link ConfigSources}; every value is checked here, before any Spark action.
+ *
+ * <p>Two model keys may be {@code auto}, resolved once the data is known ({@link #model(int, long, int)}):
+ * {@code encoder-widths = auto} is one layer of {@link #autoWidth} units, and {@code epochs = auto} is
+ * {@link #autoEpochs}: at least {@value #MIN_AUTO_EPOCHS} epochs and at least {@code min-steps} optimiser steps
+ * per worker, so that small data sets still get a trained model.
  */
 public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, int partitions, String storageLevel,
                         String checkpointDir, int checkpointInterval, DataType dataType, String inputFormat,
                         List<String> featureColumns, List<String> excludeColumns, String where,
                         String normalisation, double holdoutFraction, String anomalyScore, String thresholdRule,
                         double madK, double contamination, String badRows, String quarantineDir,
-                        int divergenceRetries, double errorWeightFloor) {
+                        int divergenceRetries, double errorWeightFloor, int minSteps, int referenceRows, int knnK) {
+
+    /** The value of encoder-widths and epochs that the data decides. */
+    public static final String AUTO = "auto";
+    /** Fewest epochs of {@code epochs = auto}. */
+    public static final int MIN_AUTO_EPOCHS = 20;
 
     /** The job keys (besides the model keys). */
     public static final Set<String> JOB_KEYS = Set.of("averaging-frequency", "partitions", "storage-level",
             "checkpoint-dir", "checkpoint-interval", "data-type", "input-format", "feature-columns",
             "exclude-columns", "where", "normalisation", "holdout-fraction", "anomaly-score", "threshold-rule", "mad-k",
-            "contamination", "bad-rows", "quarantine-dir", "divergence-retries", "error-weight-floor");
+            "contamination", "bad-rows", "quarantine-dir", "divergence-retries", "error-weight-floor", "min-steps",
+            "reference-rows", "knn-k");
 
     /** The model keys: every CdaeConfig key except input-width. */
     public static final Set<String> MODEL_KEYS = Set.of("encoder-widths", "activation", "tied-weights",
@@ -73,15 +84,19 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
                 get(values, "where"),
                 oneOf(values, "normalisation", Normaliser.NONE, Normaliser.MIN_MAX, Normaliser.STANDARD),
                 fraction(values, "holdout-fraction"),
-                oneOf(values, "anomaly-score", "reconstruction", "weighted-reconstruction", "contractive", "total"),
+                oneOf(values, "anomaly-score", java.util.Arrays.stream(io.cdae.score.AnomalyScore.values())
+                        .map(io.cdae.score.AnomalyScore::key).toArray(String[]::new)),
                 oneOf(values, "threshold-rule", "mad", "quantile"),
                 positiveDouble(values, "mad-k"),
                 openFraction(values, "contamination"),
                 oneOf(values, "bad-rows", "fail", "skip", "quarantine"),
                 get(values, "quarantine-dir"),
                 positiveInt(values, "divergence-retries", 0),
-                positiveDouble(values, "error-weight-floor"));
-        job.model(1);
+                positiveDouble(values, "error-weight-floor"),
+                positiveInt(values, "min-steps", 1),
+                positiveInt(values, "reference-rows", 1),
+                positiveInt(values, "knn-k", 1));
+        job.model(1, 1, 1);
         return job;
     }
 
@@ -92,26 +107,78 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
         return keys;
     }
 
-    /** The model config for data of {@code inputWidth} features (validated). */
-    public CdaeConfig model(int inputWidth) {
+    /**
+     * The model config for data of {@code inputWidth} features, {@code trainRows} training rows and {@code workers}
+     * parallel workers (validated); the {@code auto} values resolved.
+     */
+    public CdaeConfig model(int inputWidth, long trainRows, int workers) {
         ObjectNode tree = CdaeConfigJson.mapper().createObjectNode();
         tree.put("input-width", inputWidth);
         for (Map.Entry<String, String> e : modelKeys.entrySet()) {
             if (e.getKey().equals("encoder-widths")) {
                 ArrayNode widths = tree.putArray("encoder-widths");
+                if (e.getValue().trim().equalsIgnoreCase(AUTO)) {
+                    widths.add(autoWidth(inputWidth));
+                    continue;
+                }
                 for (String w : list(e.getValue())) {
                     try {
                         widths.add(Integer.parseInt(w));
                     } catch (NumberFormatException ex) {
                         throw new ConfigException("encoder-widths", e.getValue(),
-                                "comma-separated positive integers, e.g. 256,64");
+                                "auto, or comma-separated positive integers, e.g. 256,64");
                     }
                 }
+            } else if (e.getKey().equals("epochs") && e.getValue().trim().equalsIgnoreCase(AUTO)) {
+                int batch = intValue(modelKeys, "batch-size");
+                tree.put("epochs", autoEpochs(trainRows, workers, batch, minSteps));
             } else {
                 tree.put(e.getKey(), e.getValue());
             }
         }
         return CdaeConfigJson.fromTree(tree);
+    }
+
+    /** The model config when {@code epochs} is a number (no row count needed); see {@link #model(int, long, int)}. */
+    public CdaeConfig model(int inputWidth) {
+        if (modelKeys.get("epochs").trim().equalsIgnoreCase(AUTO)) {
+            throw new IllegalStateException("epochs = auto is resolved from the number of training rows: "
+                    + "call model(inputWidth, trainRows, workers)");
+        }
+        return model(inputWidth, 1, 1);
+    }
+
+    /** The master seed (model key {@code seed}). */
+    public long seed() {
+        return Long.parseLong(modelKeys.get("seed").trim());
+    }
+
+    /** Parallel workers of a run: {@code partitions}, or Spark's default parallelism when it is 0. */
+    public int workers(int defaultParallelism) {
+        return partitions > 0 ? partitions : Math.max(1, defaultParallelism);
+    }
+
+    /** {@code encoder-widths = auto}: {@link CdaeConfig#autoWidth}. */
+    public static int autoWidth(int inputWidth) {
+        return CdaeConfig.autoWidth(inputWidth);
+    }
+
+    /**
+     * {@code epochs = auto}: max({@value #MIN_AUTO_EPOCHS}, ceil(minSteps / b)) with b the minibatches per epoch of
+     * the largest worker's share (row i goes to worker i mod workers).
+     */
+    public static int autoEpochs(long trainRows, int workers, int batchSize, int minSteps) {
+        long perWorker = (Math.max(1, trainRows) + workers - 1) / workers;
+        long batches = (perWorker + batchSize - 1) / batchSize;
+        return (int) Math.max(MIN_AUTO_EPOCHS, (minSteps + batches - 1) / batches);
+    }
+
+    private static int intValue(Map<String, String> values, String key) {
+        try {
+            return Integer.parseInt(values.get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, values.get(key), "an integer >= 1");
+        }
     }
 
     private static String get(Map<String, String> values, String key) {

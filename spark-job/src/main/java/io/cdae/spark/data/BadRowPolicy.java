@@ -1,7 +1,7 @@
 package io.cdae.spark.data;
 
 import io.cdae.config.ConfigException;
-import io.cdae.spark.io.AtomicPaths;
+import io.cdae.spark.io.OutputCommit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -16,7 +16,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -25,7 +24,8 @@ import static org.apache.spark.sql.functions.col;
 /**
  * What to do with bad rows: {@code fail} (the default) stops before anything is written, naming the file,
  * the line and the reason of the first bad row; {@code skip} drops them and counts them; {@code quarantine}
- * drops them, counts them and writes each with its file and reason to a side directory (CSV).
+ * drops them, counts them and writes each with its file and reason to a side directory (CSV), committed with
+ * the job's other outputs.
  */
 public final class BadRowPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(BadRowPolicy.class);
@@ -49,8 +49,12 @@ public final class BadRowPolicy {
         this.quarantineDir = quarantineDir;
     }
 
-    /** Applies the policy to validated rows (see {@link RowValidator}); the result has no internal columns. */
-    public Outcome apply(Dataset<Row> validated, Configuration hadoop) {
+    /**
+     * Applies the policy to validated rows (see {@link RowValidator}); the result has no internal columns.
+     * Quarantined rows are written to the quarantine directory staged in {@code outputs}, published when the
+     * job commits its outputs (null will do under fail and skip).
+     */
+    public Outcome apply(Dataset<Row> validated, Configuration hadoop, OutputCommit outputs) {
         Dataset<Row> bad = validated.filter(col(RowValidator.REASON).isNotNull());
         Dataset<Row> good = validated.filter(col(RowValidator.REASON).isNull())
                 .drop(RowValidator.REASON, RowValidator.SOURCE, RowValidator.RAW);
@@ -64,12 +68,17 @@ public final class BadRowPolicy {
         }
         long n = bad.count();
         if (n > 0 && policy.equals(QUARANTINE)) {
-            writeQuarantine(bad, hadoop);
-            LOG.warn("{} bad rows quarantined in {}", n, quarantineDir);
+            writeQuarantine(bad, outputs);
+            LOG.warn("{} bad rows to be quarantined in {}", n, quarantineDir);
         } else if (n > 0) {
             LOG.warn("{} bad rows skipped", n);
         }
         return new Outcome(good, n, n > 0 && policy.equals(QUARANTINE) ? quarantineDir : null);
+    }
+
+    /** Where quarantined rows go. */
+    public String quarantineDir() {
+        return quarantineDir;
     }
 
     /** The policy's name: fail, skip or quarantine. */
@@ -85,24 +94,18 @@ public final class BadRowPolicy {
     }
 
     /**
-     * Writes the bad rows of {@code validated} (see {@link RowValidator}) to the quarantine directory,
-     * atomically; for a job that found bad rows in its own pass and now writes them aside.
+     * Writes the bad rows of {@code validated} (see {@link RowValidator}) to the quarantine directory staged
+     * in {@code outputs}; for a job that found bad rows in its own pass and now writes them aside.
      */
-    public void quarantine(Dataset<Row> validated, Configuration hadoop) {
-        writeQuarantine(validated.filter(col(RowValidator.REASON).isNotNull()), hadoop);
+    public void quarantine(Dataset<Row> validated, OutputCommit outputs) {
+        writeQuarantine(validated.filter(col(RowValidator.REASON).isNotNull()), outputs);
     }
 
-    private void writeQuarantine(Dataset<Row> bad, Configuration hadoop) {
-        Path target = new Path(quarantineDir);
-        try {
-            FileSystem fs = target.getFileSystem(hadoop);
-            Path tmp = AtomicPaths.temporarySibling(fs.makeQualified(target));
-            bad.select(col(RowValidator.SOURCE).as("file"), col(RowValidator.REASON).as("reason"),
-                    col(RowValidator.RAW).as("record")).write().option("header", "true").csv(tmp.toString());
-            AtomicPaths.replace(fs, tmp, fs.makeQualified(target));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write quarantined rows to " + quarantineDir, e);
-        }
+    private void writeQuarantine(Dataset<Row> bad, OutputCommit outputs) {
+        java.util.Objects.requireNonNull(outputs, "the quarantine policy needs the job's outputs to stage its directory");
+        bad.select(col(RowValidator.SOURCE).as("file"), col(RowValidator.REASON).as("reason"),
+                col(RowValidator.RAW).as("record")).write().option("header", "true")
+                .csv(outputs.stage(quarantineDir).toString());
     }
 
     /** ", line N" for a raw CSV record found in its (possibly compressed) file; else the row's values. */

@@ -12,13 +12,14 @@ import java.util.List;
  * Rows of an input with the columns the job uses: the feature columns (in order), and the id and label
  * columns when named.
  *
+ * @param files       the input's checked data files
  * @param idColumn    null when the input has none
  * @param labelColumn null when not named
  * @param badRows     rows dropped by the bad-row policy (skip, quarantine)
  * @param quarantine  where quarantined rows were written, or null
  */
 public record FeatureTable(Dataset<Row> rows, List<String> featureColumns, String idColumn, String labelColumn,
-                           String source, long badRows, String quarantine) {
+                           InputFiles files, long badRows, String quarantine) {
 
     public int width() {
         return featureColumns.size();
@@ -28,7 +29,7 @@ public record FeatureTable(Dataset<Row> rows, List<String> featureColumns, Strin
     public JavaRDD<float[]> features() {
         Column[] cols = featureColumns.stream().map(c -> functions.col("`" + c + "`")).toArray(Column[]::new);
         int width = width();
-        String src = source;
+        String src = files.path();
         List<String> names = featureColumns;
         return rows.select(cols).javaRDD().map(row -> {
             float[] v = new float[width];

@@ -2,9 +2,7 @@ package io.cdae.spark.data;
 
 import io.cdae.config.ConfigException;
 import io.cdae.spark.config.JobConfig;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
+import io.cdae.spark.io.OutputCommit;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
@@ -16,16 +14,15 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Reads the job's input through Spark SQL from any Hadoop filesystem URI (a file or a directory of files):
  * CSV with a header, Parquet, or Fashion-MNIST IDX files; then selects the feature columns. Everything is
- * checked (path, format, columns, the row filter) before a Spark job runs on the data.
+ * checked (path, files, format, columns, the row filter) before a Spark job runs on the data, and a failure to
+ * read a file in any job over the input names the file ({@link DamagedInput}).
  */
 public final class InputReader {
     private final SparkSession spark;
@@ -34,46 +31,61 @@ public final class InputReader {
         this.spark = spark;
     }
 
-    /** The rows of {@code path} selected by the config's {@code where}, with their feature columns. */
+    /** The rows of {@code path} selected by the config's {@code where}, with their feature columns (bad-rows fail or skip). */
     public FeatureTable read(String path, JobConfig config, String idColumn, String labelColumn) {
         return read(path, config, idColumn, labelColumn, null, null);
     }
 
     /**
      * Reads, filters, selects the feature columns and checks every row (bad rows handled by the config's
-     * {@code bad-rows} policy; quarantined ones go to {@code quarantineDir}). With {@code required} (a model's
-     * feature columns) an input that lacks one of them is an input error naming them.
+     * {@code bad-rows} policy; quarantined ones are staged in {@code outputs} for {@code quarantineDir}).
      */
-    public FeatureTable read(String path, JobConfig config, String idColumn, String labelColumn, List<String> required,
+    public FeatureTable read(String path, JobConfig config, String idColumn, String labelColumn, OutputCommit outputs,
                              String quarantineDir) {
-        RawInput raw = open(path, config, idColumn, labelColumn, required);
-        Dataset<Row> validated = RowValidator.validate(raw.rows(), raw.features(), raw.keep());
-        BadRowPolicy.Outcome checked = new BadRowPolicy(config.badRows(), quarantineDir)
-                .apply(validated, spark.sparkContext().hadoopConfiguration());
-        return new FeatureTable(checked.good(), raw.features(), idColumn, labelColumn, path, checked.badRows(),
-                checked.quarantine());
+        RawInput raw = open(path, config, idColumn, labelColumn, null);
+        try {
+            Dataset<Row> validated = RowValidator.validate(raw.rows(), raw.features(), raw.keep());
+            BadRowPolicy.Outcome checked = new BadRowPolicy(config.badRows(), quarantineDir)
+                    .apply(validated, hadoop(), outputs);
+            return new FeatureTable(checked.good(), raw.features(), idColumn, labelColumn, raw.files(), checked.badRows(),
+                    checked.quarantine());
+        } catch (Exception e) {
+            DamagedInput.throwIfInputError(e, raw.files(), hadoop());
+            throw e;
+        }
     }
 
     /**
      * The input before its rows are checked: the rows of {@code path} selected by {@code where} (all columns
      * as read, plus {@link RowValidator#SOURCE} and, for CSV, {@link RowValidator#CORRUPT}), the feature
-     * columns and the columns to carry through (id, label).
+     * columns, the columns to carry through (id, label) and the checked list of data files.
      */
-    public record RawInput(Dataset<Row> rows, List<String> features, List<String> keep, String path) {
+    public record RawInput(Dataset<Row> rows, List<String> features, List<String> keep, InputFiles files) {
     }
 
     /**
-     * Reads and filters the input and resolves its feature columns; every check that needs no pass over the
-     * rows is done here. With {@code required} (a model's feature columns) an input that lacks one of them is
-     * an input error naming them.
+     * Lists and checks the input's files ({@link InputFiles}), reads and filters the input and resolves its
+     * feature columns; every check that needs no pass over the rows is done here. With {@code required} (a
+     * model's feature columns) an input that lacks one of them is an input error naming them.
      */
     public RawInput open(String path, JobConfig config, String idColumn, String labelColumn, List<String> required) {
-        String format = resolveFormat(path, config.inputFormat());
-        Dataset<Row> df = switch (format) {
-            case "csv" -> csv(path);
-            case "parquet" -> parquet(path);
+        InputFiles files = InputFiles.of(path, config.inputFormat(), hadoop());
+        try {
+            return open(files, config, idColumn, labelColumn, required);
+        } catch (Exception e) {
+            DamagedInput.throwIfInputError(e, files, hadoop());
+            throw e;
+        }
+    }
+
+    private RawInput open(InputFiles files, JobConfig config, String idColumn, String labelColumn,
+                          List<String> required) {
+        String path = files.path();
+        Dataset<Row> df = switch (files.format()) {
+            case "csv" -> csv(files);
+            case "parquet" -> parquet(files);
             case "idx" -> IdxReader.read(spark, path).withColumn(RowValidator.SOURCE, functions.lit(path));
-            default -> throw new IllegalStateException(format);
+            default -> throw new IllegalStateException(files.format());
         };
         List<String> columns = userColumns(df);
         requireColumn(columns, idColumn, "--id-column", path);
@@ -100,7 +112,7 @@ public final class InputReader {
             }
             features = List.copyOf(required);
         } else {
-            features = featureColumns(df, config, idColumn, labelColumn, path, format.equals("csv"));
+            features = featureColumns(df, config, idColumn, labelColumn, path, files.format().equals("csv"));
         }
         List<String> keep = new ArrayList<>();
         if (idColumn != null) {
@@ -109,14 +121,19 @@ public final class InputReader {
         if (labelColumn != null && !labelColumn.equals(idColumn)) {
             keep.add(labelColumn);
         }
-        return new RawInput(df, features, List.copyOf(keep), path);
+        return new RawInput(df, features, List.copyOf(keep), files);
+    }
+
+    private org.apache.hadoop.conf.Configuration hadoop() {
+        return spark.sparkContext().hadoopConfiguration();
     }
 
     /** CSV with a header, every column read as text (rows are typed and checked by RowValidator). */
-    private Dataset<Row> csv(String path) {
+    private Dataset<Row> csv(InputFiles files) {
+        String path = files.path();
         StructType header = spark.read().option("header", "true").csv(path).schema();
         if (header.fields().length == 0) {
-            throw new InputException("no header in " + path + " (is the file empty?)");
+            throw new InputException("no header in " + path + " (is the file empty?" + readsAsEmpty(files) + ")");
         }
         StructType schema = header.add(DataTypes.createStructField(RowValidator.CORRUPT, DataTypes.StringType, true));
         return spark.read().option("header", "true").option("mode", "PERMISSIVE")
@@ -124,16 +141,42 @@ public final class InputReader {
                 .withColumn(RowValidator.SOURCE, functions.input_file_name());
     }
 
-    /** Parquet, schemas of all files merged; files whose column types disagree are an input error. */
-    private Dataset<Row> parquet(String path) {
+    /**
+     * Why compressed input that is not empty may read as empty: Hadoop's block codecs (LZ4, Snappy) end the
+     * stream quietly at data they cannot frame (a file written by the lz4 tool, a damaged one).
+     */
+    private String readsAsEmpty(InputFiles files) {
+        org.apache.hadoop.io.compress.CompressionCodecFactory codecs =
+                new org.apache.hadoop.io.compress.CompressionCodecFactory(hadoop());
+        for (org.apache.hadoop.fs.Path f : files.files()) {
+            try {
+                long bytes = f.getFileSystem(hadoop()).getFileStatus(f).getLen();
+                org.apache.hadoop.io.compress.CompressionCodec codec = codecs.getCodec(f);
+                if (codec != null && bytes > 0) {
+                    return " or compressed otherwise than Hadoop's " + codec.getClass().getSimpleName() + " reads? " + f
+                            + " holds " + bytes + " bytes but reads as empty";
+                }
+            } catch (java.io.IOException e) {
+                return "";
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Parquet, schemas of all files merged; a damaged file is named ({@link DamagedInput}), files whose column
+     * types disagree are an input error.
+     */
+    private Dataset<Row> parquet(InputFiles files) {
         try {
-            Dataset<Row> df = spark.read().option("mergeSchema", "true").parquet(path);
+            Dataset<Row> df = spark.read().option("mergeSchema", "true").parquet(files.path());
             df.schema();
             return df.withColumn(RowValidator.SOURCE, functions.input_file_name());
         } catch (Exception e) {
+            DamagedInput.throwIfInputError(e, files, hadoop());
             if (e instanceof AnalysisException || e instanceof org.apache.spark.SparkException
                     || e.getCause() instanceof org.apache.spark.SparkException) {
-                throw new InputException("the Parquet files in " + path + " have schemas that disagree: "
+                throw new InputException("the Parquet files in " + files.path() + " have schemas that disagree: "
                         + firstLine(e.getMessage()), e);
             }
             throw e;
@@ -219,49 +262,6 @@ public final class InputReader {
         if (column != null && !columns.contains(column)) {
             throw new InputException(option + " '" + column + "' is not a column of " + path + " " + columns);
         }
-    }
-
-    /** The format of {@code path}: the configured one, or by extension (looking inside a directory). */
-    String resolveFormat(String path, String configured) {
-        Path p = new Path(path);
-        FileStatus status;
-        try {
-            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (!fs.exists(p)) {
-                throw new InputException("input path does not exist: " + path);
-            }
-            status = fs.getFileStatus(p);
-            if (!"auto".equals(configured)) {
-                return configured;
-            }
-            if (status.isFile()) {
-                return formatOf(p.getName(), path);
-            }
-            for (FileStatus child : fs.listStatus(p)) {
-                String name = child.getPath().getName();
-                if (child.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-                    return formatOf(name, path);
-                }
-            }
-            throw new InputException("input directory is empty: " + path);
-        } catch (IOException e) {
-            throw new InputException("cannot read input path " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String formatOf(String name, String path) {
-        String n = name.toLowerCase(Locale.ROOT);
-        if (n.endsWith(".csv") || n.endsWith(".csv.gz") || n.endsWith(".csv.bz2")) {
-            return "csv";
-        }
-        if (n.endsWith(".parquet")) {
-            return "parquet";
-        }
-        if (n.contains("idx3-ubyte")) {
-            return "idx";
-        }
-        throw new InputException("cannot tell the format of " + path + " from '" + name
-                + "': name files *.csv[.gz], *.parquet or *-idx3-ubyte.gz, or set input-format");
     }
 
     private static String firstLine(String s) {

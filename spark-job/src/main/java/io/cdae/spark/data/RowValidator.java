@@ -16,8 +16,9 @@ import java.util.List;
 /**
  * Checks every row of an input and types its features: the output has the kept columns unchanged, every
  * feature as double, and {@link #REASON} (null for a good row; else why the row is bad: wrong number of
- * fields, a missing value, non-numeric text, NaN or infinity), {@link #SOURCE} (its file) and {@link #RAW}
- * (its raw CSV line, when there is one).
+ * fields, a missing value, non-numeric text, NaN or infinity, a value infinite once cast to float),
+ * {@link #SOURCE} (its file) and {@link #RAW} (its raw CSV line, when there is one). A file that cannot be
+ * read to its end stops the pass with an error naming it ({@link DamagedInput}).
  */
 public final class RowValidator {
     public static final String REASON = "_cdae_bad_reason";
@@ -55,16 +56,19 @@ public final class RowValidator {
         int[] userIdx = java.util.stream.IntStream.range(0, in.size())
                 .filter(i -> i != sourceIdx && i != corruptIdx).toArray();
         String[] names = features.toArray(new String[0]);
-        return df.mapPartitions((MapPartitionsFunction<Row, Row>) it -> new Iterator<Row>() {
-            @Override
-            public boolean hasNext() {
-                return it.hasNext();
-            }
+        return df.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+            Iterator<Row> it = DamagedInput.guard(rows);
+            return new Iterator<Row>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
 
-            @Override
-            public Row next() {
-                return check(it.next(), keepIdx, featIdx, names, sourceIdx, corruptIdx, userIdx);
-            }
+                @Override
+                public Row next() {
+                    return check(it.next(), keepIdx, featIdx, names, sourceIdx, corruptIdx, userIdx);
+                }
+            };
         }, Encoders.row(new StructType(out.toArray(new StructField[0]))));
     }
 
@@ -123,10 +127,19 @@ public final class RowValidator {
         return finite(d, column, out);
     }
 
-    /** Null when {@code d} is finite (stored in {@code out[0]}), else the reason. */
+    /**
+     * Null when {@code d} is finite once cast to float (then stored in {@code out[0]}), else the reason. Rows
+     * reach the model as 32-bit floats whatever its {@code data-type} ({@link FeatureTable#features}, the
+     * scoring job's buffer), so a value beyond float range (1e300, say) would be infinite there: it is a bad
+     * row like {@code Infinity}.
+     */
     public static String finite(double d, String column, double[] out) {
         if (!Double.isFinite(d)) {
             return "non-finite value " + d + " in column '" + column + "'";
+        }
+        if (!Float.isFinite((float) d)) {
+            return "non-finite value " + d + " in column '" + column + "' once cast to float, the precision rows "
+                    + "reach the model in (|x| <= " + Float.MAX_VALUE + ")";
         }
         out[0] = d;
         return null;

@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * {@link ModelStore} on any Hadoop filesystem URI ({@code file://}, {@code hdfs://}, {@code s3a://}, ...).
- * Local paths are written in place by ModelStore (temporary sibling, then rename). Remote ones are written to
- * a local temporary directory, copied to a hidden temporary sibling of the target and renamed into place, so a
- * reader never sees a partial model at the final path.
+ * A model is written to a hidden temporary sibling of its final path (by ModelStore for local paths; remote
+ * ones are written to a local temporary directory and copied there) and renamed into place by an
+ * {@link OutputCommit}, so a reader never sees a partial model at the final path.
  */
 public final class ModelRepository {
     private final Configuration hadoop;
@@ -24,26 +24,35 @@ public final class ModelRepository {
         this.hadoop = hadoop;
     }
 
+    /** Writes {@code model} (and {@code extraFiles}) to {@code uri} atomically, replacing what was there. */
     public void save(CdaeModel model, String uri, Map<String, byte[]> extraFiles) {
-        Path target = new Path(uri);
+        try (OutputCommit outputs = new OutputCommit(hadoop)) {
+            write(model, outputs.stage(uri), extraFiles);
+            outputs.commit();
+        }
+    }
+
+    /**
+     * Writes {@code model} (and {@code extraFiles}) as the new directory {@code dir}, typically a path staged
+     * by an {@link OutputCommit} that publishes it with the job's other outputs.
+     */
+    public void write(CdaeModel model, Path dir, Map<String, byte[]> extraFiles) {
         try {
-            FileSystem fs = target.getFileSystem(hadoop);
+            FileSystem fs = dir.getFileSystem(hadoop);
             if (isLocal(fs)) {
-                ModelStore.save(model, localPath(fs, target), extraFiles);
+                ModelStore.save(model, localPath(fs, dir), extraFiles);
                 return;
             }
             java.nio.file.Path local = Files.createTempDirectory("cdae-model-");
             try {
-                java.nio.file.Path dir = local.resolve("model");
-                ModelStore.save(model, dir, extraFiles);
-                Path tmp = AtomicPaths.temporarySibling(target);
-                fs.copyFromLocalFile(false, true, new Path(dir.toUri()), tmp);
-                AtomicPaths.replace(fs, tmp, target);
+                java.nio.file.Path written = local.resolve("model");
+                ModelStore.save(model, written, extraFiles);
+                fs.copyFromLocalFile(false, true, new Path(written.toUri()), dir);
             } finally {
                 ModelStore.deleteTree(local);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write model to " + uri + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write model to " + dir + ": " + e.getMessage(), e);
         }
     }
 

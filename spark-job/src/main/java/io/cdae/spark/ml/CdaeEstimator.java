@@ -5,6 +5,9 @@ import io.cdae.config.ConfigException;
 import io.cdae.io.CdaeModel;
 import io.cdae.spark.config.ConfigSources;
 import io.cdae.spark.config.JobConfig;
+import io.cdae.spark.data.InputException;
+import io.cdae.spark.data.RowValidator;
+import io.cdae.spark.score.HeldOutCalibration;
 import io.cdae.spark.train.CdaeTrainer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Estimator;
@@ -121,22 +124,32 @@ public class CdaeEstimator extends Estimator<CdaeSparkModel> implements DefaultP
         JobConfig job = jobConfig();
         String col = $(featuresCol);
         int width = firstWidth(dataset, col);
-        CdaeConfig config = job.model(width);
         JavaRDD<float[]> rows = dataset.select(col).toJavaRDD().map(r -> {
             double[] d = ((Vector) r.get(0)).toArray();
             float[] f = new float[d.length];
+            double[] value = new double[1];
             for (int i = 0; i < d.length; i++) {
-                f[i] = (float) d[i];
+                String bad = RowValidator.finite(d[i], col + "[" + i + "]", value);
+                if (bad != null) {
+                    throw new InputException(bad);
+                }
+                f[i] = (float) value[0];
             }
             return f;
         });
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("input", "Spark ML dataset column " + col);
-        metadata.put("seed", Long.toString(config.seed()));
-        featureNames(dataset.schema(), col, width).ifPresent(n -> metadata.put("feature-columns", n));
-        CdaeModel model = new CdaeTrainer(dataset.sparkSession(), job, config).fit(rows, Optional.empty(), null, metadata)
-                .model();
-        return new CdaeSparkModel(model).setFeaturesCol(col).setParent(this);
+        try (CdaeTrainer.Split split = CdaeTrainer.split(rows, job)) {
+            CdaeConfig config = job.model(width, split.trainRows(),
+                    job.workers(dataset.sparkSession().sparkContext().defaultParallelism()));
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("input", "Spark ML dataset column " + col);
+            metadata.put("seed", Long.toString(config.seed()));
+            featureNames(dataset.schema(), col, width).ifPresent(n -> metadata.put("feature-columns", n));
+            CdaeModel trained = new CdaeTrainer(dataset.sparkSession(), job, config).fit(split, Optional.empty(), null,
+                    metadata).model();
+            CdaeModel model = new HeldOutCalibration(dataset.sparkSession(), job).calibrate(trained, split.heldOut(),
+                    split.train(), split.heldOutRows());
+            return new CdaeSparkModel(model).setFeaturesCol(col).setParent(this);
+        }
     }
 
     /** The names VectorAssembler (or any ML attribute writer) recorded for the vector's slots, if all are named. */
@@ -160,7 +173,7 @@ public class CdaeEstimator extends Estimator<CdaeSparkModel> implements DefaultP
     private static int firstWidth(Dataset<?> dataset, String col) {
         java.util.List<Row> first = dataset.select(col).limit(1).toDF().collectAsList();
         if (first.isEmpty()) {
-            throw new io.cdae.spark.data.InputException("cannot fit a CDAE on an empty dataset");
+            throw new InputException("cannot fit a CDAE on an empty dataset");
         }
         return ((Vector) first.get(0).get(0)).size();
     }

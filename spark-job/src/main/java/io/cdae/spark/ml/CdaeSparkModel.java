@@ -3,6 +3,7 @@ package io.cdae.spark.ml;
 import io.cdae.io.CdaeModel;
 import io.cdae.score.BatchScorer;
 import io.cdae.spark.io.ModelRepository;
+import io.cdae.spark.score.ModelPayload;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;

@@ -2,6 +2,7 @@ package io.cdae.spark.ml;
 
 import io.cdae.score.BatchScorer;
 import io.cdae.spark.data.InputException;
+import io.cdae.spark.data.RowValidator;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -119,12 +120,13 @@ public final class ScoringIterator<T> implements Iterator<Row> {
             if (vector.size() != width) {
                 throw new InputException("expected " + width + " features (the model's input width), found " + vector.size());
             }
+            double[] value = new double[1];
             for (int i = 0; i < width; i++) {
-                double d = vector.apply(i);
-                if (!Double.isFinite(d)) {
-                    throw new InputException("non-finite value " + d + " in feature " + featureNames[i]);
+                String bad = RowValidator.finite(vector.apply(i), featureNames[i], value);
+                if (bad != null) {
+                    throw new InputException(bad);
                 }
-                buffer[offset + i] = (float) d;
+                buffer[offset + i] = (float) value[0];
             }
             Object[] values = new Object[row.size()];
             for (int i = 0; i < values.length; i++) {

@@ -2,8 +2,8 @@ package io.cdae.spark.score;
 
 import io.cdae.score.AnomalyScore;
 import io.cdae.score.BatchScorer;
+import io.cdae.score.CombinedScale;
 import io.cdae.score.FeatureWeights;
-import io.cdae.spark.ml.ModelPayload;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -33,19 +33,28 @@ public final class DistributedScores {
     }
 
     /**
-     * The anomaly score of every row; {@code featureWeights} are the weights of a weighted score (null for
-     * the others, or to take them from the model's calibration).
+     * The anomaly score of every row; {@code featureWeights} and {@code scale} are the weights and z-scales of the
+     * scores that use them (null for the others).
      */
     public static JavaRDD<Double> scores(SparkSession spark, ModelPayload payload, AnomalyScore score,
-                                         double[] featureWeights, JavaRDD<float[]> rows) {
+                                         double[] featureWeights, CombinedScale scale, JavaRDD<float[]> rows) {
+        return map(spark, payload, score, featureWeights, scale, rows, BatchScorer.RowScore::anomalyScore);
+    }
+
+    /**
+     * One value per row, {@code f} of its {@link BatchScorer.RowScore} under {@code score} (with the given
+     * weights and z-scales, null where unused), scored in minibatches of {@link #BATCH} rows per partition.
+     */
+    public static <T> JavaRDD<T> map(SparkSession spark, ModelPayload payload, AnomalyScore score, double[] featureWeights,
+                                     CombinedScale scale, JavaRDD<float[]> rows,
+                                     org.apache.spark.api.java.function.Function<BatchScorer.RowScore, T> f) {
         Broadcast<ModelPayload> bc = spark.sparkContext().broadcast(payload, scala.reflect.ClassTag$.MODULE$.apply(ModelPayload.class));
         return rows.mapPartitions(it -> {
             io.cdae.spark.train.TaskResources.apply();
-            return new Iterator<Double>() {
-                private final BatchScorer scorer = featureWeights == null
-                        ? new BatchScorer(bc.value().model(), score, Double.POSITIVE_INFINITY)
-                        : new BatchScorer(bc.value().model(), score, Double.POSITIVE_INFINITY, featureWeights);
-                private final List<Double> buffer = new ArrayList<>();
+            return new Iterator<T>() {
+                private final BatchScorer scorer = new BatchScorer(bc.value().model(), score, Double.POSITIVE_INFINITY,
+                        featureWeights, scale);
+                private final List<T> buffer = new ArrayList<>();
                 private int next;
 
                 @Override
@@ -63,13 +72,17 @@ public final class DistributedScores {
                         return false;
                     }
                     for (BatchScorer.RowScore s : scorer.score(batch.toArray(new float[0][]), 0, false)) {
-                        buffer.add(s.anomalyScore());
+                        try {
+                            buffer.add(f.call(s));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
                     }
                     return true;
                 }
 
                 @Override
-                public Double next() {
+                public T next() {
                     if (!hasNext()) {
                         throw new java.util.NoSuchElementException();
                     }
@@ -92,9 +105,28 @@ public final class DistributedScores {
         return FeatureWeights.meanErrors(sums);
     }
 
+    /**
+     * The z-scales of the {@code combined} score: mean and standard deviation of the weighted reconstruction error
+     * and of the code-knn distance over the rows, in one pass.
+     */
+    public static CombinedScale combinedScale(SparkSession spark, ModelPayload payload, double[] featureWeights,
+                                              JavaRDD<float[]> rows) {
+        org.apache.spark.mllib.stat.MultivariateOnlineSummarizer s = map(spark, payload, AnomalyScore.CODE_KNN,
+                featureWeights, null, rows, r -> org.apache.spark.mllib.linalg.Vectors.dense(r.weightedReconstruction(),
+                        r.codeKnn()))
+                .treeAggregate(new org.apache.spark.mllib.stat.MultivariateOnlineSummarizer(), (acc, v) -> acc.add(v),
+                        org.apache.spark.mllib.stat.MultivariateOnlineSummarizer::merge);
+        if (s.count() == 0) {
+            throw new IllegalArgumentException("no rows to calibrate the combined score on");
+        }
+        double[] mean = s.mean().toArray();
+        double[] variance = s.variance().toArray();
+        return new CombinedScale(mean[0], Math.sqrt(variance[0]), mean[1], Math.sqrt(variance[1]));
+    }
+
     public static Quantiles quantiles(SparkSession spark, ModelPayload payload, AnomalyScore score,
-                                      double[] featureWeights, JavaRDD<float[]> rows, double upper) {
-        Dataset<Row> df = spark.createDataset(scores(spark, payload, score, featureWeights, rows).rdd(), Encoders.DOUBLE())
+                                      double[] featureWeights, CombinedScale scale, JavaRDD<float[]> rows, double upper) {
+        Dataset<Row> df = spark.createDataset(scores(spark, payload, score, featureWeights, scale, rows).rdd(), Encoders.DOUBLE())
                 .toDF("s").cache();
         try {
             long n = df.count();

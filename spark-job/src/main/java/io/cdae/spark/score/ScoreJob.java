@@ -7,11 +7,11 @@ import io.cdae.spark.config.ConfigSources;
 import io.cdae.spark.config.JobConfig;
 import io.cdae.spark.data.InputException;
 import io.cdae.spark.data.InputReader;
-import io.cdae.spark.io.AtomicPaths;
+import io.cdae.spark.io.OutputCommit;
+import io.cdae.spark.data.DamagedInput;
 import io.cdae.spark.io.ModelRepository;
 import io.cdae.spark.ml.CdaeSparkModel;
 import io.cdae.spark.ml.ScoreColumns;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
@@ -32,8 +32,6 @@ import io.cdae.spark.data.BadRowPolicy;
 import io.cdae.spark.data.RowValidator;
 import java.util.Comparator;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,7 +45,8 @@ import static org.apache.spark.sql.functions.when;
 
 /**
  * The scoring job: one output row per input row (its id, or a stable row id; the label when given; the
- * score columns), committed atomically; with a label column also metrics.json and a report. A thin wrapper
+ * score columns); with a label column also metrics.json and a report; with bad rows quarantined, those. All of
+ * them are committed together ({@link OutputCommit}) once every check passed, or none is. A thin wrapper
  * over {@link CdaeSparkModel#score}, fed by a {@link ColumnExtractor} that reads each feature column from
  * Spark's internal rows, so the input is read once and never assembled into vectors.
  */
@@ -74,6 +73,11 @@ public final class ScoreJob {
         this.spark = spark;
     }
 
+    /**
+     * Scores, checks and reports, then commits the scores, the report and the quarantined rows together:
+     * every check (bad rows under fail, an empty input, the labels) runs on the uncommitted outputs, so a
+     * failed run commits nothing and a previous output stays as it was.
+     */
     public Outcome run(Request r) {
         if (!r.format().equals("parquet") && !r.format().equals("csv")) {
             throw new io.cdae.config.ConfigException("--format", r.format(), "parquet or csv");
@@ -82,54 +86,104 @@ public final class ScoreJob {
         CdaeModel model = new ModelRepository(hadoop).load(r.model());
         List<String> features = featureColumns(model, r.model());
         JobConfig job = ConfigSources.load(null, r.sets());
+        String reportDir = r.labelColumn() == null ? null : r.reportDir() != null ? r.reportDir() : r.output() + "-report";
+        try (OutputCommit outputs = new OutputCommit(hadoop)) {
+            boolean quarantine = job.badRows().equals(BadRowPolicy.QUARANTINE);
+            outputs.requireWritable(r.output(), "--output");
+            if (reportDir != null) {
+                outputs.requireWritable(reportDir, "--report-dir");
+            }
+            if (quarantine) {
+                outputs.requireWritable(job.quarantineFor(r.output()), "quarantine-dir");
+            }
+            // staged in the order they are committed: the scores, which --if-absent looks for, last
+            if (quarantine) {
+                outputs.stage(job.quarantineFor(r.output()));
+            }
+            if (reportDir != null) {
+                outputs.stage(reportDir);
+            }
+            InputReader.RawInput in = new InputReader(spark).open(r.input(), job, r.idColumn(), r.labelColumn(), features);
+            try {
+                Outcome o = score(r, model, features, job, in, outputs, reportDir);
+                outputs.commit();
+                return o;
+            } catch (Exception e) {
+                DamagedInput.throwIfInputError(e, in.files(), hadoop);
+                throw e;
+            }
+        }
+    }
+
+    private Outcome score(Request r, CdaeModel model, List<String> features, JobConfig job, InputReader.RawInput in,
+                          OutputCommit outputs, String reportDir) {
         BadRowPolicy policy = new BadRowPolicy(job.badRows(), job.quarantineFor(r.output()));
-        InputReader.RawInput in = new InputReader(spark).open(r.input(), job, r.idColumn(), r.labelColumn(), features);
         CdaeSparkModel stage = new CdaeSparkModel(model).setTopFeatures(r.topFeatures())
                 .setFeatureErrors(r.featureErrors()).setThreshold(r.threshold() == null ? Double.NaN : r.threshold());
         double threshold = stage.effectiveThreshold();
 
         // one pass over the input: check, score and write each row; bad rows are counted on the way
         Dataset<Row> input = projected(in);
-        JavaRDD<InternalRow> rows = input.queryExecution().toRdd().toJavaRDD();
+        JavaRDD<InternalRow> rows = input.queryExecution().toRdd().toJavaRDD().mapPartitions(DamagedInput::guard, true);
         long[] offsets = r.idColumn() == null ? rowIdOffsets(input, rows.getNumPartitions()) : null;
-        LongAccumulator good = spark.sparkContext().longAccumulator("cdae.rows");
-        LongAccumulator bad = spark.sparkContext().longAccumulator("cdae.bad-rows");
-        CollectionAccumulator<ColumnExtractor.BadRow> firstBad = spark.sparkContext().collectionAccumulator("cdae.first-bad-row");
+        Pass pass = new Pass(spark.sparkContext().longAccumulator("cdae.rows"),
+                spark.sparkContext().longAccumulator("cdae.bad-rows"),
+                spark.sparkContext().collectionAccumulator("cdae.first-bad-row"));
         ColumnExtractor.Plan plan = ColumnExtractor.Plan.of(input.schema(), in.keep(), features, offsets,
-                policy.policy().equals(BadRowPolicy.FAIL), good, bad, firstBad);
+                policy.policy().equals(BadRowPolicy.FAIL), pass.good(), pass.bad(), pass.firstBad());
         StructType schema = outputSchema(input.schema(), in.keep(), r.idColumn() == null, r.featureErrors(), r.topFeatures() > 0);
-        Dataset<Row> scored = spark.createDataFrame(stage.score(rows, p -> new ColumnExtractor(plan, p)), schema);
-        String[] quarantine = new String[1];
-        write(scored, r.output(), r.format(), () -> {
-            if (bad.value() == 0) {
-                return;
-            }
-            if (policy.policy().equals(BadRowPolicy.FAIL)) {
-                ColumnExtractor.BadRow b = firstBad.value().stream()
-                        .min(Comparator.comparingInt(ColumnExtractor.BadRow::partition)
-                                .thenComparingLong(ColumnExtractor.BadRow::position)).orElseThrow();
-                throw BadRowPolicy.badRow(b.file(), b.raw(), b.reason(), hadoop);
-            }
-            if (policy.policy().equals(BadRowPolicy.QUARANTINE)) {
-                policy.quarantine(RowValidator.validate(in.rows(), features, in.keep()), hadoop);
-                quarantine[0] = job.quarantineFor(r.output());
-                LOG.warn("{} bad rows quarantined in {}", bad.value(), quarantine[0]);
-            } else {
-                LOG.warn("{} bad rows skipped", bad.value());
-            }
-        });
+        Path scores = outputs.stage(r.output());
+        write(spark.createDataFrame(stage.score(rows, p -> new ColumnExtractor(plan, p)), schema), scores, r.format());
+        String quarantine = settleBadRows(pass, policy, in, features, job.where(), outputs);
 
         // the written scores are small (a few columns): everything after the write reads them back
-        Dataset<Row> written = readBack(r.output(), r.format(), r.labelColumn());
+        Dataset<Row> written = readBack(scores, r.format(), r.labelColumn());
         long flagged = written.filter(col(ScoreColumns.IS_ANOMALY)).count();
-        String reportDir = r.reportDir() != null ? r.reportDir() : r.output() + "-report";
         ScoreMetrics metrics = null;
-        if (r.labelColumn() != null) {
+        if (reportDir != null) {
             metrics = evaluate(written, r.labelColumn(), threshold, stage.cdaeModel());
-            writeReport(metrics, histogram(written, r.labelColumn()), reportDir);
+            writeReport(metrics, histogram(written, r.labelColumn()), reportDir, outputs);
         }
-        return new Outcome(good.value(), flagged, threshold, metrics, r.output(), metrics == null ? null : reportDir,
-                bad.value(), quarantine[0]);
+        return new Outcome(pass.good().value(), flagged, threshold, metrics, r.output(), reportDir, pass.bad().value(),
+                quarantine);
+    }
+
+    /** The counters of the scoring pass: good rows, bad rows, the first bad row of each partition. */
+    private record Pass(LongAccumulator good, LongAccumulator bad, CollectionAccumulator<ColumnExtractor.BadRow> firstBad) {
+    }
+
+    /**
+     * After the pass, before anything is committed: under fail the first bad row is the error; an input that
+     * left no row to score is one; quarantined rows are staged. Returns where they go, or null.
+     */
+    private String settleBadRows(Pass pass, BadRowPolicy policy, InputReader.RawInput in, List<String> features,
+                                 String where, OutputCommit outputs) {
+        long bad = pass.bad().value();
+        if (bad > 0 && policy.policy().equals(BadRowPolicy.FAIL)) {
+            ColumnExtractor.BadRow b = pass.firstBad().value().stream()
+                    .min(Comparator.comparingInt(ColumnExtractor.BadRow::partition)
+                            .thenComparingLong(ColumnExtractor.BadRow::position)).orElseThrow();
+            throw BadRowPolicy.badRow(b.file(), b.raw(), b.reason(), spark.sparkContext().hadoopConfiguration());
+        }
+        if (pass.good().value() == 0) {
+            throw noRows(in.files().path(), where, bad);
+        }
+        if (bad > 0 && policy.policy().equals(BadRowPolicy.QUARANTINE)) {
+            policy.quarantine(RowValidator.validate(in.rows(), features, in.keep()), outputs);
+            LOG.warn("{} bad rows to be quarantined in {}", bad, policy.quarantineDir());
+            return policy.quarantineDir();
+        }
+        if (bad > 0) {
+            LOG.warn("{} bad rows skipped", bad);
+        }
+        return null;
+    }
+
+    /** The error for an input that left no row to score: no data rows, none matching where, or only bad ones. */
+    private static InputException noRows(String input, String where, long badRows) {
+        String why = badRows > 0 ? ": all " + badRows + " rows are bad rows" : where.isEmpty() ? ": no data rows" : "";
+        return new InputException("no rows to score in " + input + (where.isEmpty() ? "" : " matching where = " + where)
+                + why + "; nothing written");
     }
 
     /** The columns the pass reads: all of a CSV file's (its lines are checked whole), else only those it uses. */
@@ -162,7 +216,8 @@ public final class ScoreJob {
             throw new IllegalStateException("the row count has " + none.getNumPartitions() + " partitions, the input "
                     + partitions);
         }
-        List<long[]> counts = none.mapPartitionsWithIndex((p, it) -> {
+        List<long[]> counts = none.mapPartitionsWithIndex((p, rows) -> {
+            java.util.Iterator<InternalRow> it = DamagedInput.guard(rows);
             long n = 0;
             for (; it.hasNext(); it.next()) {
                 n++;
@@ -192,16 +247,30 @@ public final class ScoreJob {
         return ScoreColumns.append(s, featureErrors, topFeatures);
     }
 
-    /** The id, label, score and flag columns of the written scores, typed. */
-    private Dataset<Row> readBack(String output, String format, String label) {
+    /**
+     * The id, label, score and flag columns of the scores written to {@code dir} (a staged, hidden path: its
+     * part files are read by name, as Spark would warn that it ignores a hidden directory).
+     */
+    private Dataset<Row> readBack(Path dir, String format, String label) {
         List<Column> cols = new ArrayList<>();
         cols.add(col(ScoreColumns.ANOMALY_SCORE).cast("double").as(ScoreColumns.ANOMALY_SCORE));
         cols.add(col(ScoreColumns.IS_ANOMALY).cast("boolean").as(ScoreColumns.IS_ANOMALY));
         if (label != null) {
             cols.add(col("`" + label + "`"));
         }
-        Dataset<Row> df = format.equals("csv") ? spark.read().option("header", "true").csv(output) : spark.read().parquet(output);
+        String[] parts;
+        try {
+            parts = Arrays.stream(dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).listStatus(dir))
+                    .map(f -> f.getPath().toString()).filter(f -> !hidden(new Path(f).getName())).toArray(String[]::new);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot list the scores written to " + dir + ": " + e.getMessage(), e);
+        }
+        Dataset<Row> df = format.equals("csv") ? spark.read().option("header", "true").csv(parts) : spark.read().parquet(parts);
         return df.select(cols.toArray(new Column[0]));
+    }
+
+    private static boolean hidden(String name) {
+        return name.startsWith(".") || name.startsWith("_");
     }
 
     private static List<String> featureColumns(CdaeModel model, String path) {
@@ -217,36 +286,18 @@ public final class ScoreJob {
         return list;
     }
 
-    /**
-     * Writes the scores to a hidden temporary sibling, runs {@code beforeCommit} (which may still refuse
-     * them), then renames the sibling to {@code output}; on any failure the sibling is deleted and a previous
-     * output stays as it was.
-     */
-    private void write(Dataset<Row> scored, String output, String format, Runnable beforeCommit) {
-        Path target = new Path(output);
-        try {
-            FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            Path tmp = AtomicPaths.temporarySibling(fs.makeQualified(target));
-            try {
-                if (format.equals("csv")) {
-                    Dataset<Row> flat = scored;
-                    for (String c : List.of(ScoreColumns.FEATURE_ERRORS, ScoreColumns.TOP_FEATURES)) {
-                        if (Arrays.asList(scored.columns()).contains(c)) {
-                            flat = flat.withColumn(c, org.apache.spark.sql.functions.array_join(col(c).cast("array<string>"), ";"));
-                        }
-                    }
-                    flat.write().option("header", "true").csv(tmp.toString());
-                } else {
-                    scored.write().parquet(tmp.toString());
+    /** Writes the scores to {@code dir} (a staged path): Parquet, or CSV with arrays joined by ';'. */
+    private static void write(Dataset<Row> scored, Path dir, String format) {
+        if (format.equals("csv")) {
+            Dataset<Row> flat = scored;
+            for (String c : List.of(ScoreColumns.FEATURE_ERRORS, ScoreColumns.TOP_FEATURES)) {
+                if (Arrays.asList(scored.columns()).contains(c)) {
+                    flat = flat.withColumn(c, org.apache.spark.sql.functions.array_join(col(c).cast("array<string>"), ";"));
                 }
-                beforeCommit.run();
-                AtomicPaths.replace(fs, tmp, fs.makeQualified(target));
-            } catch (RuntimeException | IOException e) {
-                fs.delete(tmp, true);
-                throw e;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write scores to " + output + ": " + e.getMessage(), e);
+            flat.write().option("header", "true").csv(dir.toString());
+        } else {
+            scored.write().parquet(dir.toString());
         }
     }
 
@@ -296,10 +347,10 @@ public final class ScoreJob {
         return new ScoreReport.Histogram(edges, normal, anomalous, log);
     }
 
-    private void writeReport(ScoreMetrics m, ScoreReport.Histogram h, String dir) {
+    private static void writeReport(ScoreMetrics m, ScoreReport.Histogram h, String dir, OutputCommit outputs) {
         try {
             byte[] json = CdaeConfigJson.mapper().writeValueAsBytes(m);
-            AtomicPaths.writeDirectory(spark.sparkContext().hadoopConfiguration(), dir, ScoreReport.files(json, m, h));
+            outputs.stageFiles(dir, ScoreReport.files(json, m, h));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -4,13 +4,8 @@ import io.cdae.config.CdaeConfig;
 import io.cdae.io.CdaeModel;
 import io.cdae.io.Normaliser;
 import io.cdae.random.SeedSequence;
-import io.cdae.score.AnomalyScore;
-import io.cdae.score.Calibration;
-import io.cdae.score.FeatureWeights;
 import io.cdae.spark.config.JobConfig;
 import io.cdae.spark.data.InputException;
-import io.cdae.spark.ml.ModelPayload;
-import io.cdae.spark.score.DistributedScores;
 import io.cdae.train.EpochStats;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -27,15 +22,30 @@ import java.util.SplittableRandom;
 
 /**
  * The training pipeline shared by the CLI job and the Spark ML estimator: hold out a fraction of the rows
- * (chosen by seed, so reruns agree), fit the normaliser on the rest in one pass, train by parameter
- * averaging with per-epoch checkpoints, and calibrate the anomaly threshold on the held-out rows.
+ * (chosen by seed, so reruns agree), fit the normaliser on the rest in one pass, and train by parameter
+ * averaging with per-epoch checkpoints. The {@link Split} keeps the held-out and training rows cached until it
+ * is closed, for the calibration that follows ({@code io.cdae.spark.score.HeldOutCalibration}, called by the job).
  */
 public final class CdaeTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(CdaeTrainer.class);
 
-    /** The trained, calibrated model and what training did. */
-    public record Result(CdaeModel model, List<EpochStats> epochs, long trainRows, long heldOutRows,
-                         Map<Integer, Long> corruptedRowsByPartition, long corruptedRowsInTasks) {
+    /** The trained model (not yet calibrated) and what training did. */
+    public record Result(CdaeModel model, List<EpochStats> epochs, Map<Integer, Long> corruptedRowsByPartition,
+                         long corruptedRowsInTasks) {
+    }
+
+    /**
+     * The raw rows split into training and held-out rows (chosen by seed), cached until {@link #close()}: training
+     * fits on the first, the calibration that follows ({@code io.cdae.spark.score.HeldOutCalibration}, called by the
+     * job) scores the second.
+     */
+    public record Split(JavaRDD<float[]> train, JavaRDD<float[]> heldOut, long trainRows, long heldOutRows,
+                        JavaRDD<?> cached) implements AutoCloseable {
+        /** Releases the cached rows. */
+        @Override
+        public void close() {
+            cached.unpersist(false);
+        }
     }
 
     private final SparkSession spark;
@@ -48,61 +58,60 @@ public final class CdaeTrainer {
         this.config = config;
     }
 
+    /** Holds out {@code holdout-fraction} of the rows, chosen by the seed alone, and counts both parts. */
+    public static Split split(JavaRDD<float[]> raw, JobConfig job) {
+        double fraction = job.holdoutFraction();
+        long seed = job.seed();
+        JavaRDD<scala.Tuple2<float[], Boolean>> tagged = raw.zipWithIndex()
+                .map(t -> new scala.Tuple2<>(t._1(), isHeldOut(seed, t._2(), fraction)))
+                .persist(job.sparkStorageLevel());
+        JavaRDD<float[]> train = tagged.filter(t -> !t._2()).map(scala.Tuple2::_1);
+        JavaRDD<float[]> heldOut = tagged.filter(scala.Tuple2::_2).map(scala.Tuple2::_1);
+        long trainRows = train.count();
+        if (trainRows == 0) {
+            tagged.unpersist(false);
+            throw new InputException("no training rows left (holdout-fraction = " + fraction + ")");
+        }
+        long heldOutRows = heldOut.count();
+        if (heldOutRows == 0) {
+            LOG.warn("no held-out rows (holdout-fraction = {}): calibrating the threshold on training rows", fraction);
+        }
+        return new Split(train, heldOut, trainRows, heldOutRows, tagged);
+    }
+
     /**
-     * Trains on the raw rows (features in model order).
+     * Trains on the split's training rows (features in model order).
      *
      * @param resumed     a checkpoint to continue from (its normaliser is kept), or empty
      * @param checkpoints where to write per-epoch checkpoints, or null for none
      * @param metadata    provenance to store with the model
      */
-    public Result fit(JavaRDD<float[]> raw, Optional<CdaeModel> resumed, CheckpointStore checkpoints,
-                      Map<String, String> metadata) {
-        double fraction = job.holdoutFraction();
-        long seed = config.seed();
-        JavaRDD<scala.Tuple2<float[], Boolean>> tagged = raw.zipWithIndex()
-                .map(t -> new scala.Tuple2<>(t._1(), isHeldOut(seed, t._2(), fraction)))
-                .persist(job.sparkStorageLevel());
-        try {
-            JavaRDD<float[]> train = tagged.filter(t -> !t._2()).map(scala.Tuple2::_1);
-            JavaRDD<float[]> heldOut = tagged.filter(scala.Tuple2::_2).map(scala.Tuple2::_1);
-            long trainRows = train.count();
-            if (trainRows == 0) {
-                throw new InputException("no training rows left (holdout-fraction = " + fraction + ")");
-            }
-            Normaliser normaliser = resumed.map(CdaeModel::normaliser).orElseGet(() -> fitNormaliser(train, job.normalisation()));
-            CdaeModel start = resumed.map(m -> new CdaeModel(config, m.parameters(), normaliser, m.updaterState(),
-                    m.iterations(), m.epochs(), metadata)).orElse(null);
-            ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(config, job.dataType(),
-                    job.averagingFrequency(), job.partitions(), job.sparkStorageLevel(), job.divergenceRetries());
-            long t0 = System.nanoTime();
-            ParameterAveragingTrainer.Result result = trainer.train(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-                    train.map(normaliser::apply), start, (stats, model) -> {
-                        logEpoch(stats, config.epochs(), (System.nanoTime() - t0) / 1e9);
-                        boolean due = (stats.epoch() + 1) % job.checkpointInterval() == 0
-                                || stats.epoch() + 1 == config.epochs();
-                        if (checkpoints != null && due) {
-                            checkpoints.save(finish(model, normaliser, metadata));
-                        }
-                    });
-            Map<String, String> meta = new java.util.LinkedHashMap<>(metadata);
-            if (result.discardedRounds() > 0) {
-                meta.put("discarded-rounds", Integer.toString(result.discardedRounds()));
-                meta.put("final-learning-rate", Double.toString(result.learningRate()));
-            }
-            CdaeModel model = finish(result.model(), normaliser, meta);
-            long heldOutRows = heldOut.count();
-            JavaRDD<float[]> calibrationRows = heldOutRows > 0 ? heldOut : train;
-            if (heldOutRows == 0) {
-                LOG.warn("no held-out rows (holdout-fraction = {}): calibrating the threshold on training rows", fraction);
-            }
-            model = model.withCalibration(calibrate(model, calibrationRows));
-            LOG.info("threshold ({} rule on {} {} rows): {}", job.thresholdRule(), heldOutRows > 0 ? heldOutRows : trainRows,
-                    heldOutRows > 0 ? "held-out" : "training", model.calibration().threshold());
-            return new Result(model, result.epochs(), trainRows, heldOutRows, result.corruptedRowsByPartition(),
-                    result.corruptedRowsInTasks());
-        } finally {
-            tagged.unpersist(false);
+    public Result fit(Split split, Optional<CdaeModel> resumed, CheckpointStore checkpoints, Map<String, String> metadata) {
+        JavaRDD<float[]> train = split.train();
+        Normaliser normaliser = resumed.map(CdaeModel::normaliser).orElseGet(() -> fitNormaliser(train, job.normalisation()));
+        CdaeModel start = resumed.map(m -> new CdaeModel(config, m.parameters(), normaliser, m.updaterState(),
+                m.iterations(), m.epochs(), metadata)).orElse(null);
+        ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(config, job.dataType(),
+                job.averagingFrequency(), job.partitions(), job.sparkStorageLevel(), job.divergenceRetries());
+        long t0 = System.nanoTime();
+        ParameterAveragingTrainer.Result result = trainer.train(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                train.map(normaliser::apply), start, (stats, model) -> {
+                    boolean due = false;
+                    for (EpochStats e : stats) {
+                        logEpoch(e, config.epochs(), (System.nanoTime() - t0) / 1e9);
+                        due |= (e.epoch() + 1) % job.checkpointInterval() == 0 || e.epoch() + 1 == config.epochs();
+                    }
+                    if (checkpoints != null && due) {
+                        checkpoints.save(finish(model, normaliser, metadata));
+                    }
+                });
+        Map<String, String> meta = new java.util.LinkedHashMap<>(metadata);
+        if (result.discardedRounds() > 0) {
+            meta.put("discarded-rounds", Integer.toString(result.discardedRounds()));
+            meta.put("final-learning-rate", Double.toString(result.learningRate()));
         }
+        return new Result(finish(result.model(), normaliser, meta), result.epochs(), result.corruptedRowsByPartition(),
+                result.corruptedRowsInTasks());
     }
 
     /** Row {@code index} is held out with probability {@code fraction}, decided by the seed alone. */
@@ -113,20 +122,6 @@ public final class CdaeTrainer {
     private static CdaeModel finish(CdaeModel m, Normaliser normaliser, Map<String, String> metadata) {
         return new CdaeModel(m.config(), m.parameters(), normaliser, m.updaterState(), m.iterations(), m.epochs(),
                 metadata, m.calibration());
-    }
-
-    private Calibration calibrate(CdaeModel model, JavaRDD<float[]> rows) {
-        AnomalyScore score = AnomalyScore.parse(job.anomalyScore());
-        ModelPayload payload = new ModelPayload(model);
-        double[] weights = null;
-        if (score.needsFeatureWeights()) {
-            weights = FeatureWeights.fromMeanErrors(DistributedScores.featureMeanErrors(spark, payload, rows),
-                    job.errorWeightFloor());
-        }
-        DistributedScores.Quantiles q = DistributedScores.quantiles(spark, payload, score, weights, rows,
-                1 - job.contamination());
-        return Calibration.of(score, job.thresholdRule(), q.rows(), q.median(), q.mad(), job.madK(), job.contamination(),
-                q.quantile(), score.needsFeatureWeights() ? job.errorWeightFloor() : Double.NaN, weights);
     }
 
     /** Per-feature min, max, mean and variance in one pass (Spark's MultivariateOnlineSummarizer). */

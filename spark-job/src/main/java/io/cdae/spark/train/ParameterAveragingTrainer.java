@@ -37,7 +37,10 @@ import java.util.TreeMap;
  *   <li>each round it broadcasts parameters, optimiser state and step counter;</li>
  *   <li>every partition runs its next {@code averaging-frequency} minibatches with {@link LocalSteps}: it
  *       corrupts each minibatch itself, keyed by (seed, epoch, partition, batch), and computes the CDAE
- *       gradient, contractive term included, on its local ND4J device;</li>
+ *       gradient, contractive term included, on its local ND4J device. When a partition has fewer minibatches
+ *       per epoch than that, a round covers as many whole epochs as fit in it (aligned to multiples of that
+ *       count from epoch 0, so a resumed run forms the same rounds): small data sets then need few Spark jobs
+ *       for their many epochs;</li>
  *   <li>the driver sums parameters, optimiser state and losses and averages them; with many partitions they are
  *       summed through {@code treeAggregate} first, where Spark's tree adds a level.</li>
  * </ol>
@@ -46,9 +49,12 @@ import java.util.TreeMap;
 public final class ParameterAveragingTrainer {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParameterAveragingTrainer.class);
 
-    /** Called on the driver after every epoch with that epoch's stats and the model so far. */
+    /**
+     * Called on the driver after every averaging round that ends one or more epochs, with those epochs' stats and
+     * the model at the end of the last of them.
+     */
     public interface EpochListener {
-        void onEpoch(EpochStats stats, CdaeModel model);
+        void onEpochs(List<EpochStats> stats, CdaeModel model);
     }
 
     /** The outcome of a run: the final model, per-epoch stats, the rows each partition corrupted, the final rate. */
@@ -110,7 +116,9 @@ public final class ParameterAveragingTrainer {
         if (maxBatches == 0) {
             throw new IllegalArgumentException("no training rows");
         }
-        int rounds = (maxBatches + averagingFrequency - 1) / averagingFrequency;
+        // whole epochs per round when an epoch is shorter than the averaging frequency, else rounds per epoch
+        int epochsPerRound = Math.max(1, averagingFrequency / maxBatches);
+        int rounds = epochsPerRound > 1 ? 1 : (maxBatches + averagingFrequency - 1) / averagingFrequency;
 
         CdaeModel current = start != null ? start : initial();
         TrainingState state = new TrainingState(current.parameters().toDoubleVector(),
@@ -120,12 +128,16 @@ public final class ParameterAveragingTrainer {
         LongAccumulator inTasks = sc.sc().longAccumulator("cdae.corrupted-rows");
         Map<Integer, Long> corrupted = new TreeMap<>();
         List<EpochStats> history = new ArrayList<>();
-        for (int epoch = current.epochs(); epoch < config.epochs(); epoch++) {
+        for (int epoch = current.epochs(); epoch < config.epochs(); ) {
+            int epochs = Math.min(config.epochs(), (epoch / epochsPerRound + 1) * epochsPerRound) - epoch;
             long t0 = System.nanoTime();
-            LossTally tally = new LossTally();
+            LossTally[] tallies = new LossTally[epochs];
+            for (int e = 0; e < epochs; e++) {
+                tallies[e] = new LossTally();
+            }
             for (int round = 0; round < rounds; round++) {
                 for (int attempt = 0; ; attempt++) {
-                    RoundResult r = round(sc, blocks, state, epoch, round, inTasks);
+                    RoundResult r = round(sc, blocks, state, epoch, epochs, round, inTasks);
                     if (r.contributors == 0) {
                         break;
                     }
@@ -133,9 +145,11 @@ public final class ParameterAveragingTrainer {
                             new TrainingState(RoundResult.mean(r.parameterSum, r.contributors),
                                     RoundResult.mean(r.updaterSum, r.contributors), state.iteration() + r.maxSteps,
                                     state.learningRate(), state.singlePrecision()));
-                    if (next.isFinite() && !r.tally.sawNonFinite()) {
+                    if (next.isFinite() && !r.total().sawNonFinite()) {
                         state = next;
-                        tally.merge(r.tally);
+                        for (int e = 0; e < epochs; e++) {
+                            tallies[e].merge(r.tallies[e]);
+                        }
                         r.corruptedRows.forEach((p, c) -> corrupted.merge(p, c, Long::sum));
                         break;
                     }
@@ -153,19 +167,24 @@ public final class ParameterAveragingTrainer {
                             divergenceRetries);
                 }
             }
-            EpochStats stats = EpochStats.of(epoch, tally, config.contractiveWeight(), (System.nanoTime() - t0) / 1e9);
-            history.add(stats);
-            current = snapshot(state, epoch + 1, current);
-            listener.onEpoch(stats, current);
+            double seconds = (System.nanoTime() - t0) / 1e9 / epochs;
+            List<EpochStats> stats = new ArrayList<>();
+            for (int e = 0; e < epochs; e++) {
+                stats.add(EpochStats.of(epoch + e, tallies[e], config.contractiveWeight(), seconds));
+            }
+            history.addAll(stats);
+            epoch += epochs;
+            current = snapshot(state, epoch, current);
+            listener.onEpochs(stats, current);
         }
         return new Result(current, history, corrupted, inTasks.value(), state.learningRate(), discarded);
     }
 
     private RoundResult round(JavaSparkContext sc, JavaRDD<PartitionBlock> blocks, TrainingState state, int epoch,
-                              int round, LongAccumulator inTasks) {
+                              int epochs, int round, LongAccumulator inTasks) {
         Broadcast<TrainingState> bc = sc.broadcast(state);
         int from = round * averagingFrequency;
-        RoundTask task = new RoundTask(config, dataType, bc, epoch, from, from + averagingFrequency, inTasks);
+        RoundTask task = new RoundTask(config, dataType, bc, epoch, epochs, from, from + averagingFrequency, inTasks);
         try {
             int n = blocks.getNumPartitions();
             if (aggregation == Aggregation.TREE || (aggregation == Aggregation.AUTO && treeAggregateAddsALevel(n))) {
@@ -211,16 +230,18 @@ public final class ParameterAveragingTrainer {
         private final DataType dataType;
         private final Broadcast<TrainingState> state;
         private final int epoch;
+        private final int epochs;
         private final int fromBatch;
         private final int toBatch;
         private final LongAccumulator corruptedInTasks;
 
-        RoundTask(CdaeConfig config, DataType dataType, Broadcast<TrainingState> state, int epoch, int fromBatch,
-                  int toBatch, LongAccumulator corruptedInTasks) {
+        RoundTask(CdaeConfig config, DataType dataType, Broadcast<TrainingState> state, int epoch, int epochs,
+                  int fromBatch, int toBatch, LongAccumulator corruptedInTasks) {
             this.config = config;
             this.dataType = dataType;
             this.state = state;
             this.epoch = epoch;
+            this.epochs = epochs;
             this.fromBatch = fromBatch;
             this.toBatch = toBatch;
             this.corruptedInTasks = corruptedInTasks;
@@ -232,17 +253,20 @@ public final class ParameterAveragingTrainer {
         }
 
         RoundResult run(int partition, PartitionBlock block) {
-            RoundResult r = localSteps(config, dataType, state.value(), block, epoch, partition, fromBatch, toBatch);
+            RoundResult r = localSteps(config, dataType, state.value(), block, epoch, epochs, partition, fromBatch, toBatch);
             if (r != null) {
-                corruptedInTasks.add(r.tally.samples());
+                corruptedInTasks.add(r.total().samples());
             }
             return r;
         }
     }
 
-    /** One partition's share of a round; null when the partition has no minibatch left in it. */
+    /**
+     * One partition's share of a round: batches {@code [fromBatch, toBatch)} of each of the {@code epochs} epochs from
+     * {@code epoch}; null when the partition has no minibatch left in it.
+     */
     static RoundResult localSteps(CdaeConfig cfg, DataType type, TrainingState state, PartitionBlock block, int epoch,
-                                  int partition, int fromBatch, int toBatch) {
+                                  int epochs, int partition, int fromBatch, int toBatch) {
         LocalSteps steps = new LocalSteps(cfg);
         if (fromBatch >= steps.batchesFor(block.rows())) {
             return null;
@@ -251,12 +275,16 @@ public final class ParameterAveragingTrainer {
         MultiLayerNetwork net = WorkerNetworks.borrow(cfg, type);
         try {
             load(net, state);
-            net.setEpochCount(epoch);
-            LossTally tally = new LossTally();
-            steps.run(net, block.values(), block.rows(), block.width(), type, epoch, partition, fromBatch, toBatch, tally);
+            LossTally[] tallies = new LossTally[epochs];
+            for (int e = 0; e < epochs; e++) {
+                tallies[e] = new LossTally();
+                net.setEpochCount(epoch + e);
+                steps.run(net, block.values(), block.rows(), block.width(), type, epoch + e, partition, fromBatch, toBatch,
+                        tallies[e]);
+            }
             INDArray updaterState = net.getUpdater().getStateViewArray();
             return RoundResult.of(HostArrays.toDoubles(net.params()),
-                    updaterState == null ? new double[0] : HostArrays.toDoubles(updaterState), tally, partition,
+                    updaterState == null ? new double[0] : HostArrays.toDoubles(updaterState), tallies, partition,
                     type == DataType.FLOAT);
         } finally {
             WorkerNetworks.giveBack(cfg, type, net);

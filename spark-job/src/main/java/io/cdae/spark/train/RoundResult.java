@@ -8,8 +8,9 @@ import java.util.TreeMap;
 
 /**
  * The sum over workers of one averaging round: parameters and optimiser state (to be divided by
- * {@code contributors}), the loss tally, the most steps any worker took, and the rows each partition corrupted.
- * Mutable and merged in place, as Spark's treeAggregate expects.
+ * {@code contributors}), the loss tally of each epoch the round covers (one, or several whole epochs of a small
+ * partition), the most steps any worker took, and the rows each partition corrupted. Mutable and merged in
+ * place, as Spark's treeAggregate expects.
  */
 final class RoundResult implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -17,22 +18,33 @@ final class RoundResult implements Serializable {
     double[] updaterSum;
     int contributors;
     int maxSteps;
-    final LossTally tally = new LossTally();
+    /** One tally per epoch of the round; empty until the first contributor is merged in. */
+    LossTally[] tallies = new LossTally[0];
     final Map<Integer, Long> corruptedRows = new TreeMap<>();
     /** Every value is exactly a float (one float network's values, not yet summed): TrainingWire ships floats. */
     boolean singlePrecision;
 
-    static RoundResult of(double[] parameters, double[] updater, LossTally tally, int partition,
+    static RoundResult of(double[] parameters, double[] updater, LossTally[] tallies, int partition,
                           boolean singlePrecision) {
         RoundResult r = new RoundResult();
         r.singlePrecision = singlePrecision;
         r.parameterSum = parameters;
         r.updaterSum = updater;
         r.contributors = 1;
-        r.maxSteps = (int) tally.batches();
-        r.tally.merge(tally);
-        r.corruptedRows.put(partition, tally.samples());
+        r.tallies = tallies.clone();
+        LossTally total = r.total();
+        r.maxSteps = (int) total.batches();
+        r.corruptedRows.put(partition, total.samples());
         return r;
+    }
+
+    /** The tally of the whole round (every epoch it covers). */
+    LossTally total() {
+        LossTally t = new LossTally();
+        for (LossTally e : tallies) {
+            t.merge(e);
+        }
+        return t;
     }
 
     RoundResult merge(RoundResult other) {
@@ -45,7 +57,19 @@ final class RoundResult implements Serializable {
         updaterSum = add(updaterSum, other.updaterSum);
         contributors += other.contributors;
         maxSteps = Math.max(maxSteps, other.maxSteps);
-        tally.merge(other.tally);
+        if (tallies.length == 0) {
+            tallies = new LossTally[other.tallies.length];
+            for (int i = 0; i < tallies.length; i++) {
+                tallies[i] = new LossTally();
+            }
+        }
+        if (other.tallies.length > 0 && other.tallies.length != tallies.length) {
+            throw new IllegalStateException("round results cover " + tallies.length + " and " + other.tallies.length
+                    + " epochs");
+        }
+        for (int i = 0; i < other.tallies.length; i++) {
+            tallies[i].merge(other.tallies[i]);
+        }
         other.corruptedRows.forEach((p, n) -> corruptedRows.merge(p, n, Long::sum));
         return this;
     }

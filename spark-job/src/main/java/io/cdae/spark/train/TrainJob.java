@@ -7,11 +7,16 @@ import io.cdae.io.Normaliser;
 import io.cdae.spark.Versions;
 import io.cdae.spark.config.ConfigSources;
 import io.cdae.spark.config.JobConfig;
+import io.cdae.spark.data.BadRowPolicy;
+import io.cdae.spark.data.DamagedInput;
 import io.cdae.spark.data.FeatureTable;
 import io.cdae.spark.data.InputException;
 import io.cdae.spark.data.InputReader;
 import io.cdae.spark.io.ModelRepository;
+import io.cdae.spark.io.OutputCommit;
+import io.cdae.spark.score.HeldOutCalibration;
 import io.cdae.train.EpochStats;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.mllib.linalg.Vectors;
@@ -51,36 +56,66 @@ public final class TrainJob {
         this.spark = spark;
     }
 
+    /**
+     * Reads and checks the input, trains, and commits the model and the quarantined rows together at the end:
+     * a failed run commits neither (checkpoints of finished epochs stay, for --resume).
+     */
     public Outcome run(Request request) {
         JobConfig job = ConfigSources.load(request.configFile(), request.sets());
-        FeatureTable table = new InputReader(spark).read(request.input(), job, request.idColumn(), request.labelColumn(),
-                null, job.quarantineFor(request.output()));
-        CdaeConfig config = job.model(table.width());
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         String checkpointDir = job.checkpointDir().isEmpty() ? request.output() + ".checkpoints" : job.checkpointDir();
-        CheckpointStore checkpoints = new CheckpointStore(checkpointDir, spark.sparkContext().hadoopConfiguration());
-        Optional<CdaeModel> resumed = request.resume() ? checkpoints.latest() : Optional.empty();
-        resumed.ifPresent(m -> checkCompatible(m, config, table, checkpointDir));
-        if (request.resume() && resumed.isEmpty()) {
-            LOG.warn("--resume: no complete checkpoint in {}, starting from epoch 1", checkpointDir);
+        String quarantine = job.quarantineFor(request.output());
+        try (OutputCommit outputs = new OutputCommit(hadoop)) {
+            outputs.requireWritable(request.output(), "--output");
+            outputs.requireWritable(checkpointDir, "checkpoint-dir");
+            if (job.badRows().equals(BadRowPolicy.QUARANTINE)) {
+                outputs.requireWritable(quarantine, "quarantine-dir");
+            }
+            FeatureTable table = new InputReader(spark).read(request.input(), job, request.idColumn(),
+                    request.labelColumn(), outputs, quarantine);
+            try {
+                Outcome o = train(request, job, table, checkpointDir, outputs);
+                outputs.commit();
+                return o;
+            } catch (Exception e) {
+                DamagedInput.throwIfInputError(e, table.files(), hadoop);
+                throw e;
+            }
         }
+    }
 
+    private Outcome train(Request request, JobConfig job, FeatureTable table, String checkpointDir,
+                          OutputCommit outputs) {
+        CheckpointStore checkpoints = new CheckpointStore(checkpointDir, spark.sparkContext().hadoopConfiguration());
         JavaRDD<float[]> raw = table.features().persist(job.sparkStorageLevel());
         try {
             long rows = raw.count();
             if (rows == 0) {
                 throw new InputException("no training rows in " + request.input()
-                        + (job.where().isEmpty() ? "" : " matching where = " + job.where()));
+                        + (job.where().isEmpty() ? "" : " matching where = " + job.where())
+                        + (table.badRows() > 0 ? ": all " + table.badRows() + " rows are bad rows" : ""));
             }
-            Map<String, String> metadata = metadata(request, table, rows, config);
-            CdaeTrainer.Result result = new CdaeTrainer(spark, job, config).fit(raw, resumed, checkpoints, metadata);
-            Map<String, String> full = new LinkedHashMap<>(metadata);
-            full.put("train-rows", Long.toString(result.trainRows()));
-            full.put("held-out-rows", Long.toString(result.heldOutRows()));
-            CdaeModel model = result.model().withMetadata(full);
-            new ModelRepository(spark.sparkContext().hadoopConfiguration())
-                    .save(model, request.output(), TrainingReport.files(result.epochs(), reportSummary(model, checkpointDir)));
-            return new Outcome(model, result.epochs(), rows, checkpointDir, result.corruptedRowsByPartition(),
-                    result.corruptedRowsInTasks());
+            try (CdaeTrainer.Split split = CdaeTrainer.split(raw, job)) {
+                CdaeConfig config = job.model(table.width(), split.trainRows(),
+                        job.workers(spark.sparkContext().defaultParallelism()));
+                Optional<CdaeModel> resumed = request.resume() ? checkpoints.latest() : Optional.empty();
+                resumed.ifPresent(m -> checkCompatible(m, config, table, checkpointDir));
+                if (request.resume() && resumed.isEmpty()) {
+                    LOG.warn("--resume: no complete checkpoint in {}, starting from epoch 1", checkpointDir);
+                }
+                Map<String, String> metadata = metadata(request, table, rows, config);
+                metadata.put("train-rows", Long.toString(split.trainRows()));
+                metadata.put("held-out-rows", Long.toString(split.heldOutRows()));
+                CdaeTrainer.Result result = new CdaeTrainer(spark, job, config).fit(split, resumed, checkpoints, metadata);
+                CdaeModel model = new HeldOutCalibration(spark, job).calibrate(result.model(), split.heldOut(),
+                        split.train(), split.heldOutRows());
+                LOG.info("threshold ({} rule, {} score, {} rows): {}", job.thresholdRule(), job.anomalyScore(),
+                        model.calibration().heldOutRows(), model.calibration().threshold());
+                new ModelRepository(spark.sparkContext().hadoopConfiguration()).write(model, outputs.stage(request.output()),
+                        TrainingReport.files(result.epochs(), reportSummary(model, checkpointDir)));
+                return new Outcome(model, result.epochs(), rows, checkpointDir, result.corruptedRowsByPartition(),
+                        result.corruptedRowsInTasks());
+            }
         } finally {
             raw.unpersist(false);
         }

@@ -52,7 +52,10 @@ public final class TrainingWire {
             writeVector(out, r.updaterSum, r.singlePrecision);
             out.writeInt(r.contributors);
             out.writeInt(r.maxSteps);
-            kryo.writeObject(out, r.tally);
+            out.writeInt(r.tallies.length);
+            for (LossTally t : r.tallies) {
+                kryo.writeObject(out, t);
+            }
             out.writeInt(r.corruptedRows.size());
             for (Map.Entry<Integer, Long> e : r.corruptedRows.entrySet()) {
                 out.writeInt(e.getKey());
@@ -68,7 +71,10 @@ public final class TrainingWire {
             r.updaterSum = readVector(in, r.singlePrecision);
             r.contributors = in.readInt();
             r.maxSteps = in.readInt();
-            r.tally.merge(kryo.readObject(in, LossTally.class));
+            r.tallies = new LossTally[in.readInt()];
+            for (int i = 0; i < r.tallies.length; i++) {
+                r.tallies[i] = kryo.readObject(in, LossTally.class);
+            }
             int entries = in.readInt();
             for (int i = 0; i < entries; i++) {
                 r.corruptedRows.put(in.readInt(), in.readLong());

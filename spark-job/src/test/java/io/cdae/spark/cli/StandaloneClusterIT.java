@@ -1,6 +1,7 @@
 package io.cdae.spark.cli;
 
 import io.cdae.io.CdaeModel;
+import io.cdae.spark.ChildProcesses;
 import io.cdae.spark.MiniHdfs;
 import io.cdae.spark.StandaloneCluster;
 import io.cdae.spark.io.ModelRepository;
@@ -29,14 +30,15 @@ class StandaloneClusterIT {
         try (MiniHdfs hdfs = new MiniHdfs(); StandaloneCluster cluster = new StandaloneCluster(tmp, 2, 1536)) {
             FileSystem fs = hdfs.fileSystem();
             String input = hdfs.uri() + "/data/fmnist.csv.gz";
-            fs.copyFromLocalFile(new Path(StandaloneCluster.ROOT.resolve("data/fmnist_trouser_small.csv.gz").toUri()),
+            fs.copyFromLocalFile(new Path(ChildProcesses.ROOT.resolve("data/fmnist_trouser_small.csv.gz").toUri()),
                     new Path(input));
             String model = hdfs.uri() + "/models/cdae";
             java.nio.file.Path trainLog = tmp.resolve("train.log");
-            int rc = StandaloneCluster.run(trainLog, cluster.submitEnvironment(),
-                    StandaloneCluster.ROOT.resolve("submit-scripts/cdae-train").toString(), "--master", cluster.masterUrl(),
+            int rc = ChildProcesses.run(trainLog, cluster.submitEnvironment(),
+                    ChildProcesses.ROOT.resolve("submit-scripts/cdae-train").toString(), "--master", cluster.masterUrl(),
                     "--input", input, "--output", model, "--label-column", "label", "--set", "exclude-columns=class",
-                    "--set", "where=split = 'train'", "--set", "epochs=4", "--set", "partitions=2");
+                    "--set", "where=split = 'train'", "--set", "epochs=4", "--set", "partitions=2",
+                    "--set", "encoder-widths=64");
             String log = Files.readString(trainLog);
             assertEquals(0, rc, log);
             assertTrue(log.contains("bin/spark-submit --master " + cluster.masterUrl()), "went through spark-submit");
@@ -48,8 +50,8 @@ class StandaloneClusterIT {
 
             String scores = hdfs.uri() + "/scores/test";
             java.nio.file.Path scoreLog = tmp.resolve("score.log");
-            rc = StandaloneCluster.run(scoreLog, cluster.submitEnvironment(),
-                    StandaloneCluster.ROOT.resolve("submit-scripts/cdae-score").toString(), "--master", cluster.masterUrl(),
+            rc = ChildProcesses.run(scoreLog, cluster.submitEnvironment(),
+                    ChildProcesses.ROOT.resolve("submit-scripts/cdae-score").toString(), "--master", cluster.masterUrl(),
                     "--model", model, "--input", input, "--output", scores, "--label-column", "label",
                     "--set", "where=split = 'test'");
             log = Files.readString(scoreLog);

@@ -101,8 +101,15 @@ class CdaeSparkModelTest {
             assertEquals(rec, sum, 1e-4 * rec);
             List<String> top = r.getList(r.fieldIndex("top_features"));
             assertEquals(3, top.size());
-            double worst = errors.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-            assertEquals(worst, errors.get(Arrays.asList(pixels).indexOf(top.get(0))), 0.0);
+            // the default score (combined) ranks features by their weighted loss
+            double[] w = core.calibration().featureWeights();
+            int worst = 0;
+            for (int j = 0; j < w.length; j++) {
+                if (w[j] * errors.get(j) > w[worst] * errors.get(worst)) {
+                    worst = j;
+                }
+            }
+            assertEquals(pixels[worst], top.get(0));
 
             double[] x = new double[pixels.length];
             for (int i = 0; i < x.length; i++) {
@@ -117,6 +124,58 @@ class CdaeSparkModelTest {
                 all.filter(col("is_anomaly")).count(), "is_anomaly is anomaly_score > threshold");
         // an explicit threshold below every score flags every row
         assertEquals(60, model.setThreshold(-1.0).transform(assembler.transform(test)).filter(col("is_anomaly")).count());
+    }
+
+    /**
+     * The default score, combined: the code space holds at most reference-rows training codes; its z-scales are the
+     * mean and standard deviation, over the held-out rows (the trainer's seeded rule), of their weighted error and
+     * code-knn distance; the transformed anomaly_score is their z-scored sum.
+     */
+    @Test
+    void combinedScoreIsScaledOnTheHeldOutRowsWithABoundedReferenceSample() {
+        VectorAssembler assembler = new VectorAssembler().setInputCols(pixels).setOutputCol("features");
+        CdaeSparkModel model = estimator().setConfig("holdout-fraction", 0.2).setConfig("reference-rows", 50)
+                .setConfig("knn-k", 3).fit(assembler.transform(train));
+        CdaeModel core = model.cdaeModel();
+        assertEquals("combined", core.calibration().anomalyScore());
+        assertEquals(50, core.codeSpace().referenceRows());
+        assertEquals(3, core.codeSpace().k());
+        List<Row> rows = train.collectAsList();
+        List<float[]> heldOut = new java.util.ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (io.cdae.spark.train.CdaeTrainer.isHeldOut(core.config().seed(), i, 0.2)) {
+                float[] x = new float[pixels.length];
+                for (int j = 0; j < x.length; j++) {
+                    x[j] = ((Number) rows.get(i).get(rows.get(i).fieldIndex(pixels[j]))).floatValue();
+                }
+                heldOut.add(x);
+            }
+        }
+        double[] weighted = new double[heldOut.size()];
+        double[] knn = new double[heldOut.size()];
+        io.cdae.score.BatchScorer.RowScore[] parts = new io.cdae.score.BatchScorer(core, io.cdae.score.AnomalyScore.CODE_KNN,
+                0.0, core.calibration().featureWeights(), null).score(heldOut.toArray(new float[0][]), 0, false);
+        for (int i = 0; i < parts.length; i++) {
+            weighted[i] = parts[i].weightedReconstruction();
+            knn[i] = parts[i].codeKnn();
+        }
+        io.cdae.score.CombinedScale expected = io.cdae.score.CombinedScale.of(weighted, knn);
+        io.cdae.score.CombinedScale scale = core.calibration().combinedScale();
+        assertEquals(expected.weightedMean(), scale.weightedMean(), 1e-6 * Math.abs(expected.weightedMean()));
+        assertEquals(expected.weightedSd(), scale.weightedSd(), 1e-4 * expected.weightedSd());
+        assertEquals(expected.knnMean(), scale.knnMean(), 1e-6 * Math.abs(expected.knnMean()));
+        assertEquals(expected.knnSd(), scale.knnSd(), 1e-4 * expected.knnSd());
+        // the executors score with the code space and scales that travelled with the model
+        io.cdae.score.BatchScorer local = io.cdae.score.BatchScorer.calibrated(core, Double.NaN);
+        for (Row r : model.transform(assembler.transform(test)).limit(5).collectAsList()) {
+            float[] x = new float[pixels.length];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = ((Number) r.get(r.fieldIndex(pixels[j]))).floatValue();
+            }
+            io.cdae.score.BatchScorer.RowScore s = local.score(new float[][] {x}, 0, false)[0];
+            assertEquals(scale.combine(s.weightedReconstruction(), s.codeKnn()), s.anomalyScore(), 1e-9);
+            assertEquals(s.anomalyScore(), r.getDouble(r.fieldIndex("anomaly_score")), 1e-5 * (1 + Math.abs(s.anomalyScore())));
+        }
     }
 
     @Test
@@ -173,5 +232,36 @@ class CdaeSparkModelTest {
             assertEquals(pixels[best], r.getList(r.fieldIndex("top_features")).get(0));
             assertEquals(score > model.effectiveThreshold(), r.getBoolean(r.fieldIndex("is_anomaly")));
         }
+    }
+
+    @Test
+    void valuesBeyondFloatRangeAreRefusedByFitAndTransformLikeInfinity() {
+        List<Row> rows = new java.util.ArrayList<>();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 40; i++) {
+            rows.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(r.nextDouble(),
+                    r.nextDouble(), r.nextDouble())));
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType());
+        Dataset<Row> clean = spark.createDataFrame(rows, schema);
+        Dataset<Row> huge = spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(
+                org.apache.spark.ml.linalg.Vectors.dense(0.5, 1e300, 0.5))), schema);
+        CdaeEstimator small = new CdaeEstimator().setConfig("epochs", 1).setConfig("encoder-widths", "2")
+                .setConfig("partitions", 1).setConfig("batch-size", 8);
+        Exception fit = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> small.fit(clean.union(huge)));
+        assertTrue(chain(fit).contains("non-finite value 1.0E300 in column 'features[1]' once cast to float"), chain(fit));
+        CdaeSparkModel model = small.fit(clean);
+        Exception transform = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> model.transform(huge).collectAsList());
+        assertTrue(chain(transform).contains("once cast to float"), chain(transform));
+    }
+
+    private static String chain(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            b.append(c.getMessage()).append(" | ");
+        }
+        return b.toString();
     }
 }

@@ -71,7 +71,7 @@ class DivergenceTest {
         List<String> epochsSeen = new ArrayList<>();
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> new ParameterAveragingTrainer(explosive(), DataType.FLOAT, 1, 2, StorageLevel.MEMORY_ONLY(), 2)
-                        .train(sc, rows(sc), null, (s, m) -> epochsSeen.add("epoch " + s.epoch())));
+                        .train(sc, rows(sc), null, (s, m) -> s.forEach(stats -> epochsSeen.add("epoch " + stats.epoch()))));
         assertTrue(e.getMessage().contains("diverged in epoch 1, averaging round 2") && e.getMessage().contains("2 halvings"),
                 e.getMessage());
         assertTrue(epochsSeen.isEmpty(), "no epoch (hence no checkpoint) was completed: " + epochsSeen);

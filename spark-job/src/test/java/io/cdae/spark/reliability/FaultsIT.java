@@ -2,13 +2,13 @@ package io.cdae.spark.reliability;
 
 import io.cdae.io.CdaeModel;
 import io.cdae.io.ModelStore;
+import io.cdae.spark.ChildProcesses;
 import io.cdae.spark.SparkTestSession;
 import io.cdae.spark.StandaloneCluster;
 import io.cdae.spark.train.TrainJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * mid-training, the driver killed mid-training and resumed, the driver killed while it writes scores.
  */
 class FaultsIT {
-    private static final Path ROOT = StandaloneCluster.ROOT;
+    private static final Path ROOT = ChildProcesses.ROOT;
     private static final Path DATA = ROOT.resolve("data/fmnist_trouser_small.csv.gz");
     private static final Pattern EPOCH = Pattern.compile("epoch (\\d+)/(\\d+): loss ([0-9.eE+-]+)");
 
@@ -46,14 +46,6 @@ class FaultsIT {
     private static List<String> trainSets() {
         return List.of("exclude-columns=class", "where=split = 'train'", "epochs=6", "partitions=2",
                 "averaging-frequency=1", "batch-size=16", "encoder-widths=32");
-    }
-
-    /** Starts a command with its output in {@code log}. */
-    private static Process start(Path log, Map<String, String> env, List<String> cmd) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        return pb.start();
     }
 
     private static void awaitLog(Process p, Path log, Predicate<String> condition) throws Exception {
@@ -95,10 +87,10 @@ class FaultsIT {
         try (StandaloneCluster cluster = new StandaloneCluster(tmp.resolve("cluster"), 2, 1536)) {
             // 1. kill one worker JVM (and its executor) during epoch 3: the job completes on the other worker
             Path log1 = tmp.resolve("worker-kill.log");
-            Process job = start(log1, cluster.submitEnvironment(), trainArgs(tmp.resolve("m1"), cluster.masterUrl()));
+            Process job = ChildProcesses.start(log1, cluster.submitEnvironment(), trainArgs(tmp.resolve("m1"), cluster.masterUrl()));
             try {
                 awaitLog(job, log1, s -> s.contains("epoch 2/6"));
-                StandaloneCluster.kill(cluster.workers().get(0));
+                ChildProcesses.kill(cluster.workers().get(0));
                 assertTrue(job.waitFor(8, TimeUnit.MINUTES), "job finished");
                 String out = Files.readString(log1);
                 assertEquals(0, job.exitValue(), out);
@@ -109,21 +101,21 @@ class FaultsIT {
                         "final loss " + loss + " vs undisturbed " + referenceLoss);
                 assertEquals(reference.parameters(), m1.parameters(), "same seed, same model despite the lost worker");
             } finally {
-                StandaloneCluster.kill(job);
+                ChildProcesses.kill(job);
             }
             cluster.addWorker(1536);
 
             // 2. kill the driver during epoch 4; --resume continues from the last checkpoint
             Path model = tmp.resolve("m2");
             Path log2 = tmp.resolve("driver-kill.log");
-            Process driver = start(log2, cluster.submitEnvironment(), trainArgs(model, cluster.masterUrl()));
+            Process driver = ChildProcesses.start(log2, cluster.submitEnvironment(), trainArgs(model, cluster.masterUrl()));
             awaitLog(driver, log2, s -> s.contains("epoch 3/6"));
-            StandaloneCluster.kill(driver);
+            ChildProcesses.kill(driver);
             assertFalse(Files.exists(model.resolve("manifest.json")), "no final model from the killed run");
             List<String> resume = trainArgs(model, cluster.masterUrl());
             resume.add("--resume");
             Path log3 = tmp.resolve("resume.log");
-            assertEquals(0, StandaloneCluster.run(log3, cluster.submitEnvironment(), resume.toArray(new String[0])),
+            assertEquals(0, ChildProcesses.run(log3, cluster.submitEnvironment(), resume.toArray(new String[0])),
                     Files.readString(log3));
             int first = firstEpoch(Files.readString(log3));
             assertTrue(first == 3 || first == 4, "resumed at epoch " + first + ": at most one epoch lost");
@@ -151,12 +143,12 @@ class FaultsIT {
         List<String> score = List.of(ROOT.resolve("submit-scripts/cdae-score").toString(), "--master", "local[2]",
                 "--model", model.toString(), "--input", big.toString(), "--output", scores.toString(), "--feature-errors");
         Map<String, String> env = Map.of("SPARK_HOME", "", "PATH", System.getenv("PATH"));
-        assertEquals(0, StandaloneCluster.run(tmp.resolve("score1.log"), env, score.toArray(new String[0])));
+        assertEquals(0, ChildProcesses.run(tmp.resolve("score1.log"), env, score.toArray(new String[0])));
         long rows = SparkTestSession.get("local[2]").read().parquet(scores.toString()).count();
         assertEquals(13L * 1425, rows);
 
         Path log = tmp.resolve("score2.log");
-        Process p = start(log, env, score);
+        Process p = ChildProcesses.start(log, env, score);
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             boolean writing = false;
@@ -168,7 +160,7 @@ class FaultsIT {
             }
             assertTrue(writing, "caught the job while it was writing: " + Files.readString(log));
         } finally {
-            StandaloneCluster.kill(p);
+            ChildProcesses.kill(p);
         }
         assertEquals(rows, SparkTestSession.get("local[2]").read().parquet(scores.toString()).count(),
                 "the final path still holds the previous complete output");

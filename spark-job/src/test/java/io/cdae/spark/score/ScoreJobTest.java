@@ -36,7 +36,8 @@ class ScoreJobTest {
                 .repartition(3).write().parquet(input.toString());
         Path model = tmp.resolve("model");
         new TrainJob(spark).run(new TrainJob.Request(input.toString(), model.toString(), null,
-                List.of("exclude-columns=class", "where=split = 'train'", "epochs=6", "partitions=2", "batch-size=32"),
+                List.of("exclude-columns=class", "where=split = 'train'", "epochs=6", "partitions=2", "batch-size=32",
+                        "encoder-widths=64"),
                 "image_id", "label", false));
 
         Path scores = tmp.resolve("scores");

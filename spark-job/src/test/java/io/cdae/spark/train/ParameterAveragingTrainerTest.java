@@ -52,8 +52,8 @@ class ParameterAveragingTrainerTest {
     }
 
     private static CdaeConfig config(int epochs, int batch) {
-        return ConfigSources.load(null, List.of("epochs=" + epochs, "batch-size=" + batch, "learning-rate=0.003"))
-                .model(784);
+        return ConfigSources.load(null, List.of("epochs=" + epochs, "batch-size=" + batch, "learning-rate=0.003",
+                "encoder-widths=64", "output-activation=sigmoid")).model(784);
     }
 
     private static ParameterAveragingTrainer.Result distributed(SparkSession spark, Data d, CdaeConfig cfg, int f,
@@ -89,6 +89,43 @@ class ParameterAveragingTrainerTest {
                 spark1.model().parameters().toDoubleVector(), 1e-5);
         assertEquals(single.network().getIterationCount(), spark1.model().iterations());
         assertEquals(single.epochs().get(1).total(), spark1.epochs().get(1).total(), 1e-5 * single.epochs().get(1).total());
+    }
+
+    /**
+     * A partition with fewer minibatches per epoch than the averaging frequency trains whole epochs per round: 100
+     * rows in minibatches of 32 are 4 per epoch, so averaging every 20 makes rounds of 5 epochs, aligned from epoch 0
+     * (epochs 1-5, then 6-7). One worker never averages anything away, so the run equals the single process epoch by
+     * epoch; and a run resumed from the round boundary (epoch 5) ends with the same parameters.
+     */
+    @Test
+    void shortEpochsAreGroupedIntoRoundsThatKeepTheSingleProcessResultAndResumeExactly() {
+        SparkSession spark = SparkTestSession.get("local[1]");
+        Data d = load(spark);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<float[]> rows = d.train().subList(0, 100).stream().map(d.normaliser()::apply).toList();
+        CdaeConfig cfg = config(7, 32);
+        List<Integer> epochsPerCall = new ArrayList<>();
+        List<CdaeModel> models = new ArrayList<>();
+        ParameterAveragingTrainer.Result grouped = new ParameterAveragingTrainer(cfg, DataType.FLOAT, 20, 1,
+                StorageLevel.MEMORY_ONLY()).train(sc, sc.parallelize(rows, 2), null, (s, m) -> {
+                    epochsPerCall.add(s.size());
+                    models.add(m);
+                });
+        assertEquals(List.of(5, 2), epochsPerCall);
+        assertEquals(List.of(5, 7), models.stream().map(CdaeModel::epochs).toList());
+        SingleProcessTrainer.Result single = new SingleProcessTrainer(cfg, DataType.FLOAT)
+                .train(Nd4j.create(rows.toArray(new float[0][])));
+        assertCloseRelativeToLargest(single.network().params().toDoubleVector(),
+                grouped.model().parameters().toDoubleVector(), 1e-5);
+        for (int e = 0; e < 7; e++) {
+            assertEquals(single.epochs().get(e).total(), grouped.epochs().get(e).total(), 1e-5 * single.epochs().get(e).total(),
+                    "epoch " + (e + 1));
+            assertEquals(100, grouped.epochs().get(e).samples());
+        }
+        ParameterAveragingTrainer.Result resumed = new ParameterAveragingTrainer(cfg, DataType.FLOAT, 20, 1,
+                StorageLevel.MEMORY_ONLY()).train(sc, sc.parallelize(rows, 2), models.get(0), (s, m) -> { });
+        assertEquals(2, resumed.epochs().size());
+        assertEquals(grouped.model().parameters(), resumed.model().parameters());
     }
 
     /**

@@ -79,24 +79,29 @@ class TrainingWireTest {
         double[] u1 = asFloats(values(2 * N, -1e-9));
         LossTally tally = new LossTally();
         tally.add(new LossParts(0.5, 0.25, 1.0), 128);
+        LossTally second = new LossTally();
+        second.add(new LossParts(2.0, 0.5, 1.0), 64);
+        LossTally[] tallies = {tally, second};
         int[] size = new int[1];
 
-        RoundResult one = roundTrip(ser, RoundResult.of(p0, u0, tally, 3, true), size);
+        RoundResult one = roundTrip(ser, RoundResult.of(p0, u0, tallies, 3, true), size);
         assertArrayEquals(p0, one.parameterSum, 0.0);
         assertArrayEquals(u0, one.updaterSum, 0.0);
         assertEquals(1, one.contributors);
-        assertEquals(1, one.maxSteps);
-        assertEquals(128, one.tally.samples());
-        assertEquals(0.5, one.tally.meanReconstruction(), 0.0);
-        assertEquals(128L, one.corruptedRows.get(3));
+        assertEquals(2, one.maxSteps, "one minibatch in each of the round's two epochs");
+        assertEquals(2, one.tallies.length);
+        assertEquals(128, one.tallies[0].samples());
+        assertEquals(0.5, one.tallies[0].meanReconstruction(), 0.0);
+        assertEquals(2.0, one.tallies[1].meanReconstruction(), 0.0);
+        assertEquals(192L, one.corruptedRows.get(3));
         assertTrue(size[0] < 4 * 3 * N + 1000, size[0] + " bytes");
 
         // Spark's treeAggregate: the zero value is cloned, then each partition's result merged into it
         RoundResult zero = roundTrip(ser, new RoundResult(), size);
         assertNull(zero.parameterSum);
-        RoundResult sum = zero.merge(RoundResult.of(p0.clone(), u0.clone(), tally, 3, true));
+        RoundResult sum = zero.merge(RoundResult.of(p0.clone(), u0.clone(), tallies, 3, true));
         assertTrue(sum.singlePrecision, "one contributor's values are still floats");
-        sum.merge(RoundResult.of(p1.clone(), u1.clone(), tally, 5, true));
+        sum.merge(RoundResult.of(p1.clone(), u1.clone(), tallies, 5, true));
         assertFalse(sum.singlePrecision, "a sum of two float vectors is not a float vector");
         RoundResult sumBack = roundTrip(ser, sum, size);
         for (int i = 0; i < N; i++) {
@@ -106,7 +111,8 @@ class TrainingWireTest {
             assertEquals(u0[i] + u1[i], sumBack.updaterSum[i], 0.0, "optimiser state " + i);
         }
         assertEquals(2, sumBack.contributors);
-        assertEquals(256, sumBack.tally.samples());
-        assertEquals(128L, sumBack.corruptedRows.get(5));
+        assertEquals(256, sumBack.tallies[0].samples());
+        assertEquals(128, sumBack.tallies[1].samples());
+        assertEquals(192L, sumBack.corruptedRows.get(5));
     }
 }

@@ -1,4 +1,4 @@
-package io.cdae.spark.bench;
+package io.cdae.bench;
 
 import org.apache.spark.sql.SparkSession;
 

@@ -1,0 +1,177 @@
+package io.cdae.score;
+
+import io.cdae.model.Gemm;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+
+/**
+ * The code space of a trained model as anomaly scores use it: the code points of a bounded reference sample of
+ * training rows, and the mean and precision (inverse covariance) of those points.
+ *
+ * <p>A row's code point is the pre-activation z = a_{L-1} W_L + b_L of the encoder's last layer, of which the
+ * code is f(x) = s(z). Distances are measured there rather than on s(z) because a saturating unit maps every
+ * far-away row to nearly the same code: on the Fashion-MNIST one-class benchmark the kNN distance on s(z) reached
+ * a mean ROC-AUC of 0.84, on z 0.92 (docs/BENCHMARKS.md).
+ *
+ * <ul>
+ *   <li>{@code code-knn}: the mean Euclidean distance from a row's code point to its {@code k} nearest reference points
+ *       (the kNN-distance detector of Ramaswamy et al. 2000, in the learned code space);</li>
+ *   <li>{@code code-mahalanobis}: (c - mu)^T P (c - mu), with P = (S + eps I)^-1, S the covariance of the
+ *       reference codes and eps = {@link #RIDGE} x trace(S) / h, which keeps P finite when saturated code units
+ *       have almost no variance.</li>
+ * </ul>
+ * The reference sample is bounded ({@code reference-rows}), so scoring costs the same whatever the size of the
+ * training set: the distances of a minibatch are one GEMM against the reference codes, taken in blocks of
+ * {@link #BLOCK} reference rows so that memory stays bounded too.
+ *
+ * @param k         neighbours averaged by {@code code-knn}
+ * @param reference [m, h] reference codes, in the model's data type
+ * @param mean      [1, h] mean of the reference codes (double)
+ * @param precision [h, h] inverse of the regularised covariance of the reference codes (double)
+ */
+public record CodeSpace(int k, INDArray reference, INDArray mean, INDArray precision) {
+    /** Relative ridge added to the code covariance before it is inverted. */
+    public static final double RIDGE = 1e-3;
+    /** Reference rows per distance block. */
+    static final int BLOCK = 4096;
+
+    public CodeSpace {
+        if (k < 1) {
+            throw new IllegalArgumentException("code-knn needs k >= 1, found " + k);
+        }
+        if (reference.rank() != 2 || reference.rows() < 1) {
+            throw new IllegalArgumentException("code space needs at least one reference code, found shape "
+                    + Arrays.toString(reference.shape()));
+        }
+        long h = reference.columns();
+        if (mean.length() != h || precision.rows() != h || precision.columns() != h) {
+            throw new IllegalArgumentException("code space: reference codes of width " + h + " but mean "
+                    + Arrays.toString(mean.shape()) + " and precision " + Arrays.toString(precision.shape()));
+        }
+    }
+
+    /**
+     * The code space of the given reference codes: their mean and regularised precision, computed in double
+     * precision; {@code codes} are kept in their own data type.
+     */
+    public static CodeSpace of(INDArray codes, int k) {
+        try (MemoryWorkspace out = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            INDArray c = codes.castTo(DataType.DOUBLE);
+            long m = c.rows();
+            long h = c.columns();
+            INDArray mean = c.mean(true, 0);
+            INDArray centred = c.subRowVector(mean);
+            // S = centred^T centred / (m - 1) (population covariance for a single reference row)
+            INDArray cov = Gemm.mul(centred, true, centred, false).divi(Math.max(1, m - 1));
+            double trace = 0;
+            for (int j = 0; j < h; j++) {
+                trace += cov.getDouble(j, j);
+            }
+            double eps = RIDGE * (trace > 0 ? trace / h : 1.0);
+            for (int j = 0; j < h; j++) {
+                cov.putScalar(j, j, cov.getDouble(j, j) + eps);
+            }
+            return new CodeSpace(k, codes.dup('c'), mean, inverse(cov));
+        }
+    }
+
+    /**
+     * The inverse of a symmetric positive definite matrix: its Cholesky factor S = L L^T from LAPACK (potrf), then
+     * S^-1 = L^-T L^-1 with L^-1 by forward substitution. (libnd4j's matrix_inverse op fails on well-conditioned
+     * covariance matrices of 4 x 4 and larger at 1.0.0-M2.1.)
+     */
+    static INDArray inverse(INDArray spd) {
+        int h = (int) spd.rows();
+        INDArray factor = spd.dup('c');
+        Nd4j.getBlasWrapper().lapack().potrf(factor, true);
+        double[][] l = factor.toDoubleMatrix();
+        double[][] inv = new double[h][h];
+        for (int j = 0; j < h; j++) {
+            // column j of L^-1: solve L x = e_j (x_i = 0 for i < j)
+            for (int i = j; i < h; i++) {
+                double sum = i == j ? 1.0 : 0.0;
+                for (int q = j; q < i; q++) {
+                    sum -= l[i][q] * inv[q][j];
+                }
+                inv[i][j] = sum / l[i][i];
+            }
+        }
+        INDArray lInverse = Nd4j.createFromArray(inv);
+        return Gemm.mul(lInverse, true, lInverse, false);
+    }
+
+    /** Number of reference codes. */
+    public int referenceRows() {
+        return (int) reference.rows();
+    }
+
+    /** Code width. */
+    public int width() {
+        return (int) reference.columns();
+    }
+
+    /**
+     * The mean distance from each code ([n, h]) to its {@code k} nearest reference codes (all of them when there
+     * are fewer than k).
+     */
+    public double[] knnDistances(INDArray codes) {
+        int n = (int) codes.rows();
+        int m = referenceRows();
+        int kk = Math.min(k, m);
+        INDArray c = codes.castTo(reference.dataType());
+        // ||c - r||^2 = ||c||^2 + ||r||^2 - 2 c.r, one GEMM per block of reference rows
+        INDArray codeNorms = c.mul(c).sum(true, 1);
+        double[][] nearest = new double[n][kk];
+        for (double[] row : nearest) {
+            Arrays.fill(row, Double.POSITIVE_INFINITY);
+        }
+        for (int from = 0; from < m; from += BLOCK) {
+            int to = Math.min(m, from + BLOCK);
+            INDArray block = reference.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+            INDArray refNorms = block.mul(block).sum(true, 1).reshape(1, to - from);
+            INDArray d2 = Gemm.mul(c, false, block, true).muli(-2.0).addiColumnVector(codeNorms)
+                    .addiRowVector(refNorms);
+            float[] flat = io.cdae.backend.HostArrays.toFloats(d2.castTo(DataType.FLOAT));
+            int width = to - from;
+            for (int i = 0; i < n; i++) {
+                keepSmallest(nearest[i], flat, i * width, width);
+            }
+        }
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (double d2 : nearest[i]) {
+                sum += Math.sqrt(Math.max(0.0, d2));
+            }
+            out[i] = sum / kk;
+        }
+        return out;
+    }
+
+    /** (c - mu)^T P (c - mu) of each code ([n, h]). */
+    public double[] mahalanobis(INDArray codes) {
+        INDArray d = codes.castTo(DataType.DOUBLE).subRowVector(mean);
+        return Gemm.mul(d, false, precision, false).muli(d).sum(1).toDoubleVector();
+    }
+
+    /** Keeps in {@code best} (ascending) the smallest values among best and {@code values[from, from + n)}. */
+    private static void keepSmallest(double[] best, float[] values, int from, int n) {
+        int last = best.length - 1;
+        for (int j = from; j < from + n; j++) {
+            double v = values[j];
+            if (v < best[last]) {
+                int p = last;
+                while (p > 0 && best[p - 1] > v) {
+                    best[p] = best[p - 1];
+                    p--;
+                }
+                best[p] = v;
+            }
+        }
+    }
+}

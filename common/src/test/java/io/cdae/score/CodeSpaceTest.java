@@ -1,0 +1,59 @@
+package io.cdae.score;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The code space's statistics and distances on small cases computed by hand. */
+class CodeSpaceTest {
+    /**
+     * Reference points (0,0), (2,0), (0,4), (2,4): mean (1,2); sample covariance diag(4/3, 16/3), trace 20/3, so
+     * the ridge is 1e-3 * 10/3 and the precision diag(1 / (4/3 + eps), 1 / (16/3 + eps)).
+     */
+    @Test
+    void meanAndPrecisionAreTheClosedFormOfARegularisedCovariance() {
+        CodeSpace s = CodeSpace.of(Nd4j.createFromArray(new double[][] {{0, 0}, {2, 0}, {0, 4}, {2, 4}}), 2);
+        assertArrayEquals(new double[] {1, 2}, s.mean().toDoubleVector(), 1e-12);
+        double eps = CodeSpace.RIDGE * (20.0 / 3) / 2;
+        double[][] p = s.precision().toDoubleMatrix();
+        assertEquals(1 / (4.0 / 3 + eps), p[0][0], 1e-12);
+        assertEquals(1 / (16.0 / 3 + eps), p[1][1], 1e-12);
+        assertEquals(0.0, p[0][1], 1e-12);
+        // (3 - 1)^2 / (4/3 + eps) + (2 - 2)^2 ...
+        assertEquals(4 / (4.0 / 3 + eps), s.mahalanobis(Nd4j.createFromArray(new double[][] {{3, 2}}))[0], 1e-12);
+    }
+
+    /** S S^-1 = I for covariance-like matrices of the sizes codes have (where libnd4j's own inverse op fails). */
+    @Test
+    void theInverseOfASymmetricPositiveDefiniteMatrixIsExact() {
+        for (int h : new int[] {1, 4, 32, 200}) {
+            org.nd4j.linalg.api.ndarray.INDArray x = Nd4j.rand(DataType.DOUBLE, 10 + h, h);
+            org.nd4j.linalg.api.ndarray.INDArray s = x.transpose().mmul(x).addi(Nd4j.eye(h).castTo(DataType.DOUBLE).muli(1e-3));
+            org.nd4j.linalg.api.ndarray.INDArray identity = s.mmul(CodeSpace.inverse(s));
+            assertEquals(0.0, identity.sub(Nd4j.eye(h).castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 1e-8, "h = " + h);
+        }
+    }
+
+    @Test
+    void knnDistanceIsTheMeanOfTheKSmallestDistancesOrOfAllWhenThereAreFewer() {
+        CodeSpace s = CodeSpace.of(Nd4j.createFromArray(new double[][] {{0, 0}, {2, 0}, {0, 4}, {2, 4}}), 2);
+        // from (0, 1): distances 1, sqrt(5), 3, sqrt(13); the two nearest average (1 + sqrt 5) / 2
+        double[] d = s.knnDistances(Nd4j.createFromArray(new double[][] {{0, 1}, {1, 2}}));
+        assertEquals((1 + Math.sqrt(5)) / 2, d[0], 1e-6);
+        assertEquals(Math.sqrt(5), d[1], 1e-6);
+        CodeSpace few = CodeSpace.of(Nd4j.createFromArray(new double[][] {{0, 0}, {3, 4}}), 5);
+        assertEquals((0 + 5) / 2.0, few.knnDistances(Nd4j.createFromArray(new double[][] {{0, 0}}))[0], 1e-6);
+    }
+
+    @Test
+    void aFloatCodeSpaceKeepsItsTypeAndASingleReferencePointIsAllowed() {
+        CodeSpace s = CodeSpace.of(Nd4j.createFromArray(new float[][] {{1f, 2f}}), 1);
+        assertEquals(DataType.FLOAT, s.reference().dataType());
+        assertEquals(Math.sqrt(2), s.knnDistances(Nd4j.createFromArray(new float[][] {{2f, 3f}}))[0], 1e-6);
+        assertThrows(IllegalArgumentException.class, () -> CodeSpace.of(Nd4j.createFromArray(new double[][] {{1, 2}}), 0));
+    }
+}
