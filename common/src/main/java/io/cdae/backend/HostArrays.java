@@ -116,6 +116,16 @@ public final class HostArrays {
         return a.dup('c').data().asFloat();
     }
 
+    /** Copies the values of a float array in c order into the start of {@code into}, without a new Java array. */
+    public static void copyTo(INDArray a, float[] into) {
+        if (CPU && plain(a)) {
+            a.data().asNioFloat().get(into, 0, (int) a.length());
+            return;
+        }
+        float[] values = a.dup('c').data().asFloat();
+        System.arraycopy(values, 0, into, 0, values.length);
+    }
+
     /**
      * A float array whose elements, in c order, are its whole buffer in buffer order: it owns the buffer, or is a
      * reshape of an array that does (as a network's flat parameter vector is).

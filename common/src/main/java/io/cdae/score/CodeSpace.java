@@ -1,10 +1,12 @@
 package io.cdae.score;
 
+import io.cdae.backend.HostArrays;
 import io.cdae.model.Gemm;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 
@@ -37,7 +39,9 @@ public record CodeSpace(int k, INDArray reference, INDArray mean, INDArray preci
     /** Relative ridge added to the code covariance before it is inverted. */
     public static final double RIDGE = 1e-3;
     /** Reference rows per distance block. */
-    static final int BLOCK = 4096;
+    static final int BLOCK = 2048;
+    /** Per-thread buffer of one block's code-reference products, reused across minibatches. */
+    private static final ThreadLocal<float[]> DOTS = ThreadLocal.withInitial(() -> new float[0]);
 
     public CodeSpace {
         if (k < 1) {
@@ -116,37 +120,43 @@ public record CodeSpace(int k, INDArray reference, INDArray mean, INDArray preci
 
     /**
      * The mean distance from each code ([n, h]) to its {@code k} nearest reference codes (all of them when there
-     * are fewer than k).
+     * are fewer than k). Per block of reference rows: one GEMM of the codes against the block, copied once to a
+     * reused heap buffer, then one pass per code that keeps its k smallest {@code ||r||^2 - 2 c.r} (the code's own
+     * norm, the same for every reference, is added at the end).
      */
     public double[] knnDistances(INDArray codes) {
         int n = (int) codes.rows();
         int m = referenceRows();
         int kk = Math.min(k, m);
-        INDArray c = codes.castTo(reference.dataType());
-        // ||c - r||^2 = ||c||^2 + ||r||^2 - 2 c.r, one GEMM per block of reference rows
-        INDArray codeNorms = c.mul(c).sum(true, 1);
+        INDArray c = codes.castTo(DataType.FLOAT);
+        INDArray ref = reference.castTo(DataType.FLOAT);
+        float[] codeNorms = HostArrays.toFloats(c.mul(c).sum(1));
         double[][] nearest = new double[n][kk];
         for (double[] row : nearest) {
             Arrays.fill(row, Double.POSITIVE_INFINITY);
         }
         for (int from = 0; from < m; from += BLOCK) {
             int to = Math.min(m, from + BLOCK);
-            INDArray block = reference.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all());
-            INDArray refNorms = block.mul(block).sum(true, 1).reshape(1, to - from);
-            INDArray d2 = Gemm.mul(c, false, block, true).muli(-2.0).addiColumnVector(codeNorms)
-                    .addiRowVector(refNorms);
-            float[] flat = io.cdae.backend.HostArrays.toFloats(d2.castTo(DataType.FLOAT));
             int width = to - from;
+            INDArray block = ref.get(NDArrayIndex.interval(from, to),
+                    NDArrayIndex.all());
+            float[] refNorms = HostArrays.toFloats(block.mul(block).sum(1));
+            float[] dots = DOTS.get();
+            if (dots.length < n * width) {
+                dots = new float[n * width];
+                DOTS.set(dots);
+            }
+            INDArray product = Gemm.mul(c, false, block, true);
+            HostArrays.copyTo(product, dots);
             for (int i = 0; i < n; i++) {
-                keepSmallest(nearest[i], flat, i * width, width);
+                keepSmallest(nearest[i], refNorms, dots, i * width, width);
             }
         }
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
             double sum = 0;
-            for (double d2 : nearest[i]) {
-                sum += Math.sqrt(Math.max(0.0, d2));
+            for (double e : nearest[i]) {
+                sum += Math.sqrt(Math.max(0.0, e + codeNorms[i]));
             }
             out[i] = sum / kk;
         }
@@ -159,18 +169,23 @@ public record CodeSpace(int k, INDArray reference, INDArray mean, INDArray preci
         return Gemm.mul(d, false, precision, false).muli(d).sum(1).toDoubleVector();
     }
 
-    /** Keeps in {@code best} (ascending) the smallest values among best and {@code values[from, from + n)}. */
-    private static void keepSmallest(double[] best, float[] values, int from, int n) {
+    /**
+     * Keeps in {@code best} (ascending) the smallest values among best and {@code refNorms[j] - 2 dots[from + j]},
+     * j in [0, n).
+     */
+    private static void keepSmallest(double[] best, float[] refNorms, float[] dots, int from, int n) {
         int last = best.length - 1;
-        for (int j = from; j < from + n; j++) {
-            double v = values[j];
-            if (v < best[last]) {
+        float bound = (float) best[last];
+        for (int j = 0; j < n; j++) {
+            float v = refNorms[j] - 2f * dots[from + j];
+            if (v < bound) {
                 int p = last;
                 while (p > 0 && best[p - 1] > v) {
                     best[p] = best[p - 1];
                     p--;
                 }
                 best[p] = v;
+                bound = (float) best[last];
             }
         }
     }

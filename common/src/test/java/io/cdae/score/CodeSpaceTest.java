@@ -49,6 +49,47 @@ class CodeSpaceTest {
         assertEquals((0 + 5) / 2.0, few.knnDistances(Nd4j.createFromArray(new double[][] {{0, 0}}))[0], 1e-6);
     }
 
+    /**
+     * Over several reference blocks (and a partial last one), the distances equal a brute-force computation in
+     * double precision: every distance, sorted, the k smallest averaged.
+     */
+    @Test
+    void knnDistanceOverManyBlocksMatchesABruteForceSearch() {
+        java.util.Random random = new java.util.Random(7);
+        int m = 2 * CodeSpace.BLOCK + 37;
+        int h = 6;
+        int n = 50;
+        double[][] ref = new double[m][h];
+        double[][] codes = new double[n][h];
+        for (double[] r : ref) {
+            for (int j = 0; j < h; j++) {
+                r[j] = random.nextGaussian();
+            }
+        }
+        for (double[] c : codes) {
+            for (int j = 0; j < h; j++) {
+                c[j] = 1.5 * random.nextGaussian();
+            }
+        }
+        int k = 5;
+        double[] found = CodeSpace.of(Nd4j.createFromArray(ref).castTo(DataType.FLOAT), k)
+                .knnDistances(Nd4j.createFromArray(codes).castTo(DataType.FLOAT));
+        for (int i = 0; i < n; i++) {
+            double[] all = new double[m];
+            for (int r = 0; r < m; r++) {
+                double s = 0;
+                for (int j = 0; j < h; j++) {
+                    double e = codes[i][j] - ref[r][j];
+                    s += e * e;
+                }
+                all[r] = Math.sqrt(s);
+            }
+            java.util.Arrays.sort(all);
+            double expected = java.util.Arrays.stream(all, 0, k).average().orElseThrow();
+            assertEquals(expected, found[i], 1e-4 * (1 + expected), "row " + i);
+        }
+    }
+
     @Test
     void aFloatCodeSpaceKeepsItsTypeAndASingleReferencePointIsAllowed() {
         CodeSpace s = CodeSpace.of(Nd4j.createFromArray(new float[][] {{1f, 2f}}), 1);
