@@ -15,7 +15,8 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 
 APP_JAR = "/opt/cdae-spark/spark-job/target/cdae-spark-job-0.1.0-SNAPSHOT-shaded.jar"
 CONF = "/opt/cdae-spark/conf"
-JAVA17 = " ".join(
+# the Java 17 module openings Spark and ND4J need, and the Vector API of the fused training step
+JAVA17 = "--add-modules=jdk.incubator.vector " + " ".join(
     "--add-opens=java.base/" + p + "=ALL-UNNAMED"
     for p in ["java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio",
               "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "sun.nio.ch", "sun.nio.cs",

@@ -4,8 +4,9 @@
 CDAE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CDAE_TARGET="$CDAE_ROOT/spark-job/target"
 
-# Java 17 module openings Spark and ND4J need (the same list as the pom's surefire argLine).
-CDAE_JAVA_OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
+# Java 17 module openings Spark and ND4J need, and the incubating Vector API the fused training step uses (the
+# same list as the pom's surefire argLine; the JVM prints one "WARNING: Using incubator modules" line for it).
+CDAE_JAVA_OPENS="--add-modules=jdk.incubator.vector --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
 --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
 --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
 --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \

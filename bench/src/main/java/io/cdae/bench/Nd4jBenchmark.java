@@ -26,8 +26,10 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 // the JVM settings of the project's launchers (conf/spark-defaults.conf, submit-scripts): JavaCPP's
-// physical-memory check off, which otherwise reads /proc on every array allocation
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0"})
+// physical-memory check off, which otherwise reads /proc on every array allocation, and the Vector API that the
+// fused training step uses
+@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0",
+        "--add-modules=jdk.incubator.vector"})
 public abstract class Nd4jBenchmark {
     /** ND4J threads (native ops and BLAS). */
     @Param({"1", "2"})

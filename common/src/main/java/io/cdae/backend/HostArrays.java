@@ -3,6 +3,7 @@ package io.cdae.backend;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Copies between Java float arrays and ND4J arrays for the per-minibatch paths (training batches, corruption,
@@ -53,6 +54,43 @@ public final class HostArrays {
             return;
         }
         target.assign(Nd4j.createFromArray(values).castTo(target.dataType()).reshape(target.shape()));
+    }
+
+    /**
+     * Writes {@code values} into the flat float array {@code target} (a network's parameter or updater-state
+     * vector) from element {@code offset} on: a trainer writing back what it kept in Java arrays.
+     */
+    public static void assign(INDArray target, float[] values, long offset) {
+        if (offset < 0 || offset + values.length > target.length()) {
+            throw new IllegalArgumentException("expected at most " + (target.length() - offset) + " values from element "
+                    + offset + ", found " + values.length);
+        }
+        if (CPU && plain(target)) {
+            target.data().asNioFloat().put((int) offset, values);
+            return;
+        }
+        INDArray flat = target.reshape(target.length());
+        flat.get(NDArrayIndex.interval(offset, offset + values.length)).assign(Nd4j.createFromArray(values)
+                .castTo(target.dataType()));
+    }
+
+    /** Copies {@code to.length} values of the flat float array {@code from}, starting at element {@code offset}. */
+    public static void copy(INDArray from, float[] to, long offset) {
+        if (offset < 0 || offset + to.length > from.length()) {
+            throw new IllegalArgumentException("expected at least " + (offset + to.length) + " values, found "
+                    + from.length());
+        }
+        if (CPU && plain(from)) {
+            from.data().asNioFloat().get((int) offset, to);
+            return;
+        }
+        float[] all = toFloats(from);
+        System.arraycopy(all, (int) offset, to, 0, to.length);
+    }
+
+    /** True on ND4J's CPU backend, where a plain float array is one block of host memory. */
+    public static boolean isCpu() {
+        return CPU;
     }
 
     /** The values of an array in c order, widened to double: a worker reading its network's flat arrays. */

@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
 public final class Nd4jThreads {
     private static final Logger LOG = LoggerFactory.getLogger(Nd4jThreads.class);
     private static volatile int current = -1;
+    /** Open {@link #singleThreadedBlas()} scopes, and the BLAS thread count to restore when the last closes. */
+    private static int blasScopes;
+    private static int blasToRestore;
 
     private Nd4jThreads() {
     }
@@ -36,10 +39,46 @@ public final class Nd4jThreads {
             // libnd4j splits an op over its "master" threads; its pool size (maxThreads) only grows
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
             Nd4j.getEnvironment().setMaxThreads(threads);
-            Nd4j.factory().blas().setMaxThreads(threads);
+            if (blasScopes > 0) {
+                blasToRestore = threads;
+            } else {
+                Nd4j.factory().blas().setMaxThreads(threads);
+            }
             current = threads;
             LOG.info("ND4J uses {} thread(s) per op", threads);
         }
+    }
+
+    /** A scope of {@link #singleThreadedBlas()}; closing it twice closes it once. */
+    public interface BlasScope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Runs BLAS on one thread until the returned scope closes: for callers that split their work over threads of
+     * their own, each calling BLAS on its share (the fused training step), where a multi-threaded BLAS would
+     * start threads of its own under each of them. Scopes may overlap, from any threads; the thread count before
+     * the first is restored when the last closes, and a {@link #set} in between takes effect then.
+     */
+    public static synchronized BlasScope singleThreadedBlas() {
+        if (blasScopes++ == 0) {
+            blasToRestore = blasThreads();
+            if (blasToRestore != 1) {
+                Nd4j.factory().blas().setMaxThreads(1);
+            }
+        }
+        boolean[] closed = {false};
+        return () -> {
+            synchronized (Nd4jThreads.class) {
+                if (!closed[0]) {
+                    closed[0] = true;
+                    if (--blasScopes == 0 && blasToRestore != 1) {
+                        Nd4j.factory().blas().setMaxThreads(blasToRestore);
+                    }
+                }
+            }
+        };
     }
 
     /** The threads an ND4J op may use now (libnd4j's master threads). */

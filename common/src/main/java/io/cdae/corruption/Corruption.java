@@ -45,7 +45,7 @@ public abstract class Corruption {
         if (clean.dataType() == DataType.FLOAT) {
             // float batches (the default) stay float: one copy out, one copy in, no conversion op
             float[] values = HostArrays.toFloats(clean);
-            corrupt(values, new SplittableRandom(seed));
+            corrupt(values, values.length, new SplittableRandom(seed));
             return HostArrays.fromFloats(values, clean.size(0), clean.size(1));
         }
         double[] values = clean.dup('c').data().asDouble();
@@ -53,20 +53,31 @@ public abstract class Corruption {
         return Nd4j.create(values, clean.shape(), 'c').castTo(clean.dataType());
     }
 
+    /**
+     * Corrupts {@code values[0, length)} in place, exactly as {@link #apply(INDArray, long, int, int, long)}
+     * corrupts the same float batch of the same key: the fused training step's path, which keeps its minibatches
+     * in Java arrays.
+     */
+    public final void applyInPlace(float[] values, int length, long masterSeed, int epoch, int partition, long batch) {
+        corrupt(values, length, new SplittableRandom(
+                SeedSequence.derive(masterSeed, SeedSequence.CORRUPTION, epoch, partition, batch)));
+    }
+
     /** Corrupts the row-major values in place, drawing only from {@code random}. */
     protected abstract void corrupt(double[] values, SplittableRandom random);
 
     /**
-     * The same corruption of float values: by default through {@link #corrupt(double[], SplittableRandom)},
-     * so that a float batch gets exactly the noise of the same batch in double precision, rounded.
+     * The same corruption of the float values {@code values[0, length)}: by default through
+     * {@link #corrupt(double[], SplittableRandom)}, so that a float batch gets exactly the noise of the same batch
+     * in double precision, rounded.
      */
-    protected void corrupt(float[] values, SplittableRandom random) {
-        double[] d = new double[values.length];
-        for (int i = 0; i < d.length; i++) {
+    protected void corrupt(float[] values, int length, SplittableRandom random) {
+        double[] d = new double[length];
+        for (int i = 0; i < length; i++) {
             d[i] = values[i];
         }
         corrupt(d, random);
-        for (int i = 0; i < d.length; i++) {
+        for (int i = 0; i < length; i++) {
             values[i] = (float) d[i];
         }
     }

@@ -1,5 +1,7 @@
 package io.cdae.corruption;
 
+import io.cdae.backend.VectorApi;
+
 import java.util.SplittableRandom;
 
 /**
@@ -8,6 +10,7 @@ import java.util.SplittableRandom;
  * draws of one {@code nextDouble} per entry, with a probability off by less than 2^-32.
  */
 public final class MaskingCorruption extends Corruption {
+    private static final boolean VECTOR = VectorApi.usable();
     private final double fraction;
     private final long threshold;
 
@@ -35,17 +38,34 @@ public final class MaskingCorruption extends Corruption {
         }
     }
 
+    // Without branches: each entry is and-ed with a mask of all ones (kept) or zeros (masked: +0.0, as above).
+    // A masked entry is a coin flip the branch predictor cannot learn; without branches the loop takes half the
+    // time, and with the Vector API (VectorMasking, where usable) a third of that.
     @Override
-    protected void corrupt(float[] values, SplittableRandom random) {
-        int n = values.length;
-        for (int i = 0; i < n; i += 2) {
-            long bits = random.nextLong();
-            if ((bits & 0xFFFFFFFFL) < threshold) {
-                values[i] = 0f;
-            }
-            if (i + 1 < n && bits >>> 32 < threshold) {
-                values[i + 1] = 0f;
+    protected void corrupt(float[] values, int length, SplittableRandom random) {
+        int pairs = length / 2;
+        if (VECTOR) {
+            VectorMasking.maskPairs(values, pairs, random, threshold);
+        } else {
+            for (int k = 0; k < pairs; k++) {
+                maskPair(values, 2 * k, random.nextLong(), threshold);
             }
         }
+        if (length % 2 == 1) {
+            long bits = random.nextLong();
+            values[length - 1] = Float.intBitsToFloat(Float.floatToRawIntBits(values[length - 1])
+                    & keep(bits & 0xFFFFFFFFL, threshold));
+        }
+    }
+
+    /** Masks values[i] by the low and values[i + 1] by the high 32 bits of {@code bits}. */
+    static void maskPair(float[] values, int i, long bits, long threshold) {
+        values[i] = Float.intBitsToFloat(Float.floatToRawIntBits(values[i]) & keep(bits & 0xFFFFFFFFL, threshold));
+        values[i + 1] = Float.intBitsToFloat(Float.floatToRawIntBits(values[i + 1]) & keep(bits >>> 32, threshold));
+    }
+
+    /** -1 (all bits) when the 32-bit draw {@code u} keeps its entry (u >= threshold), 0 when it masks it. */
+    private static int keep(long u, long threshold) {
+        return (int) ~((u - threshold) >> 63);
     }
 }

@@ -8,4 +8,9 @@ public final class NoCorruption extends Corruption {
     protected void corrupt(double[] values, SplittableRandom random) {
         // x~ = x
     }
+
+    @Override
+    protected void corrupt(float[] values, int length, SplittableRandom random) {
+        // x~ = x
+    }
 }

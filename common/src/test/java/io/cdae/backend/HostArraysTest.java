@@ -72,4 +72,25 @@ class HostArraysTest {
                 () -> HostArrays.assign(Nd4j.zeros(DataType.FLOAT, 5), new double[4]));
         assertEquals("expected 5 values, found 4", e.getMessage());
     }
+
+    @Test
+    void floatVectorsCopyInAndOutAtAnOffsetOfAFlatVectorAndOfAView() {
+        float[] v = {1.5f, -2f, 3.25f};
+        // a network's updater state: one flat buffer, read and written in parts
+        INDArray flat = Nd4j.zeros(DataType.FLOAT, 1, 8);
+        HostArrays.assign(flat, v, 4);
+        assertArrayEquals(new float[] {0, 0, 0, 0, 1.5f, -2f, 3.25f, 0}, flat.toFloatVector(), 0f);
+        float[] back = new float[3];
+        HostArrays.copy(flat, back, 4);
+        assertArrayEquals(v, back, 0f);
+        // a view that is not its whole buffer takes ND4J's own path to the same result
+        INDArray view = Nd4j.zeros(DataType.FLOAT, 2, 8).getRow(1);
+        HostArrays.assign(view, v, 2);
+        assertArrayEquals(new float[] {0, 0, 1.5f, -2f, 3.25f, 0, 0, 0}, view.toFloatVector(), 0f);
+        float[] fromView = new float[3];
+        HostArrays.copy(view, fromView, 2);
+        assertArrayEquals(v, fromView, 0f);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HostArrays.assign(flat, v, 6));
+        assertEquals("expected at most 2 values from element 6, found 3", e.getMessage());
+    }
 }

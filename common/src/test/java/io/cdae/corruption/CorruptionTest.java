@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,6 +99,35 @@ class CorruptionTest {
         double sd = Math.sqrt(n * f * (1 - f));
         assertEquals(n * f, salt + pepper, 4 * sd);
         assertEquals(n * f / 2, salt, 4 * Math.sqrt(n * f / 2 * (1 - f / 2)));
+    }
+
+    @Test
+    void inPlaceFloatCorruptionIsTheNoiseOfTheSameDoubleBatch() {
+        // the fused training step's path: a prefix of a larger Java array corrupted in place, odd lengths included
+        // (masking decides two entries per draw); negative entries check that masking writes +0.0, as the double
+        // path does, not -0.0
+        int rows = 3;
+        int cols = 7;
+        double[] values = new double[rows * cols];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (i % 3 - 1) * (0.25 + i / 64.0);
+        }
+        for (Corruption c : List.of(new MaskingCorruption(0.4), new GaussianCorruption(0.3),
+                new SaltAndPepperCorruption(0.3), new NoCorruption())) {
+            INDArray batch = Nd4j.create(values, new long[] {rows, cols}, 'c');
+            float[] expected = c.apply(batch, 42L, 1, 2, 3).castTo(DataType.FLOAT).reshape(values.length).toFloatVector();
+            float[] inPlace = new float[values.length + 5];
+            Arrays.fill(inPlace, 9f);
+            for (int i = 0; i < values.length; i++) {
+                inPlace[i] = (float) values[i];
+            }
+            c.applyInPlace(inPlace, values.length, 42L, 1, 2, 3);
+            for (int i = 0; i < values.length; i++) {
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(inPlace[i]),
+                        c.getClass().getSimpleName() + " entry " + i + ": " + expected[i] + " vs " + inPlace[i]);
+            }
+            assertEquals(9f, inPlace[values.length], 0f, "nothing past the length is touched");
+        }
     }
 
     @Test

@@ -63,7 +63,10 @@ public final class StandaloneCluster implements AutoCloseable {
         Map<String, String> env = new HashMap<>(home.environment());
         env.put("CDAE_SUBMIT_OPTS", "--conf spark.executor.memory=900m --conf spark.executor.memoryOverhead=384m "
                 + "--conf spark.driver.memory=1g --conf spark.ui.enabled=false "
-                + "--conf spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxbytes=1g");
+                + "--conf spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxbytes=1g "
+                // the Vector API of the fused training step (extraJavaOptions cannot hold a second
+                // option here: the scripts split CDAE_SUBMIT_OPTS at spaces)
+                + "--conf spark.executor.defaultJavaOptions=--add-modules=jdk.incubator.vector");
         return env;
     }
 

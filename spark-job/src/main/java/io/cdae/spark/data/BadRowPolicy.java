@@ -59,11 +59,8 @@ public final class BadRowPolicy {
         Dataset<Row> good = validated.filter(col(RowValidator.REASON).isNull())
                 .drop(RowValidator.REASON, RowValidator.SOURCE, RowValidator.RAW);
         if (policy.equals(FAIL)) {
-            java.util.List<Row> first = bad.limit(1).collectAsList();
-            if (!first.isEmpty()) {
-                Row r = first.get(0);
-                throw badRow(r.getAs(RowValidator.SOURCE), r.getAs(RowValidator.RAW), r.getAs(RowValidator.REASON), hadoop);
-            }
+            // no pass of its own: the rows were validated to stop at the first bad one (RowValidator.validate), so
+            // the job's first pass over them fails with BadRowFound, which throwIfBadRow turns into the error
             return new Outcome(good, 0, null);
         }
         long n = bad.count();
@@ -84,6 +81,33 @@ public final class BadRowPolicy {
     /** The policy's name: fail, skip or quarantine. */
     public String policy() {
         return policy;
+    }
+
+    /**
+     * A bad row met by a pass over rows validated to stop at the first one ({@link RowValidator#validate}, under
+     * {@code fail}): thrown in the task, turned into the one-line error on the driver by {@link #throwIfBadRow}.
+     */
+    public static final class BadRowFound extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String file;
+        private final String raw;
+        private final String reason;
+
+        BadRowFound(String file, String raw, String reason) {
+            super("bad row in " + file + ": " + reason, null, false, false);
+            this.file = file;
+            this.raw = raw;
+            this.reason = reason;
+        }
+    }
+
+    /** Throws {@link #badRow} for a {@link BadRowFound} among the causes of {@code e}; else returns. */
+    public static void throwIfBadRow(Throwable e, Configuration hadoop) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof BadRowFound b) {
+                throw badRow(b.file, b.raw, b.reason, hadoop);
+            }
+        }
     }
 
     /** The error for a bad row: its file, its line (looked up in a CSV file) and why it is bad. */
@@ -129,7 +153,7 @@ public final class BadRowPolicy {
                 long n = 0;
                 while ((line = reader.readLine()) != null) {
                     n++;
-                    if (line.equals(raw) || fieldsOf(line).equals(raw)) {
+                    if (CsvFields.sameRecord(line, raw)) {
                         return ", line " + n;
                     }
                 }
@@ -138,17 +162,6 @@ public final class BadRowPolicy {
             LOG.debug("cannot find the line of a bad row in {}: {}", file, e.getMessage());
         }
         return ", record '" + abbreviate(raw) + "'";
-    }
-
-    /** The line's CSV fields joined by commas (quotes removed), as RowValidator shows a row. */
-    private static String fieldsOf(String line) {
-        try (org.apache.commons.csv.CSVParser p = org.apache.commons.csv.CSVParser.parse(line,
-                org.apache.commons.csv.CSVFormat.DEFAULT)) {
-            java.util.List<org.apache.commons.csv.CSVRecord> records = p.getRecords();
-            return records.isEmpty() ? "" : String.join(",", records.get(0).toList());
-        } catch (IOException | RuntimeException e) {
-            return line;
-        }
     }
 
     private static String abbreviate(String s) {

@@ -70,11 +70,13 @@ public final class DamagedInput {
     }
 
     /**
-     * Throws the input error {@code e} stands for, if any: one already among its causes (thrown in a task), or
+     * Throws the input error {@code e} stands for, if any: a bad row met under {@code bad-rows = fail}
+     * ({@link BadRowPolicy#throwIfBadRow}), one already among its causes (thrown in a task), or
      * a read failure of one of {@code files} (see the class comment). Returns when {@code e} is something else;
      * the caller then rethrows it. Takes any exception: Spark throws its checked ones undeclared.
      */
     public static void throwIfInputError(Exception e, InputFiles files, Configuration hadoop) {
+        BadRowPolicy.throwIfBadRow(e, hadoop);
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof InputException i) {
                 throw i;

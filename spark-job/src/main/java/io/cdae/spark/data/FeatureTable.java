@@ -25,13 +25,17 @@ public record FeatureTable(Dataset<Row> rows, List<String> featureColumns, Strin
         return featureColumns.size();
     }
 
-    /** The feature values of every row as float[] in column order. */
+    /**
+     * The feature values of every row as float[] in column order, read from Spark's internal rows (no boxed row
+     * in between). Under {@code bad-rows = fail} the first pass over them is also the bad-row check
+     * ({@link BadRowPolicy}).
+     */
     public JavaRDD<float[]> features() {
         Column[] cols = featureColumns.stream().map(c -> functions.col("`" + c + "`")).toArray(Column[]::new);
         int width = width();
         String src = files.path();
         List<String> names = featureColumns;
-        return rows.select(cols).javaRDD().map(row -> {
+        return rows.select(cols).queryExecution().toRdd().toJavaRDD().map(row -> {
             float[] v = new float[width];
             for (int i = 0; i < width; i++) {
                 if (row.isNullAt(i)) {

@@ -4,7 +4,6 @@ import io.cdae.config.ConfigException;
 import io.cdae.spark.config.JobConfig;
 import io.cdae.spark.io.OutputCommit;
 import org.apache.spark.sql.AnalysisException;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -25,6 +24,8 @@ import java.util.List;
  * read a file in any job over the input names the file ({@link DamagedInput}).
  */
 public final class InputReader {
+    /** Rows read to tell the CSV columns that hold numbers from those that hold words. */
+    private static final int SAMPLE_ROWS = 1000;
     private final SparkSession spark;
 
     public InputReader(SparkSession spark) {
@@ -44,9 +45,10 @@ public final class InputReader {
                              String quarantineDir) {
         RawInput raw = open(path, config, idColumn, labelColumn, null);
         try {
-            Dataset<Row> validated = RowValidator.validate(raw.rows(), raw.features(), raw.keep());
-            BadRowPolicy.Outcome checked = new BadRowPolicy(config.badRows(), quarantineDir)
-                    .apply(validated, hadoop(), outputs);
+            BadRowPolicy policy = new BadRowPolicy(config.badRows(), quarantineDir);
+            Dataset<Row> validated = RowValidator.validate(raw.rows(), raw.features(), raw.keep(),
+                    policy.policy().equals(BadRowPolicy.FAIL));
+            BadRowPolicy.Outcome checked = policy.apply(validated, hadoop(), outputs);
             return new FeatureTable(checked.good(), raw.features(), idColumn, labelColumn, raw.files(), checked.badRows(),
                     checked.quarantine());
         } catch (Exception e) {
@@ -114,6 +116,14 @@ public final class InputReader {
         } else {
             features = featureColumns(df, config, idColumn, labelColumn, path, files.format().equals("csv"));
         }
+        if (files.format().equals("csv")) {
+            // read again with the features typed: Spark's CSV reader parses them to doubles, and the rows it cannot
+            // read (wrong field count, text in a feature) keep their line in CORRUPT for RowValidator to explain
+            df = typedCsv(files, df.schema(), features);
+            if (!config.where().isEmpty()) {
+                df = df.where(config.where());
+            }
+        }
         List<String> keep = new ArrayList<>();
         if (idColumn != null) {
             keep.add(idColumn);
@@ -128,7 +138,7 @@ public final class InputReader {
         return spark.sparkContext().hadoopConfiguration();
     }
 
-    /** CSV with a header, every column read as text (rows are typed and checked by RowValidator). */
+    /** CSV with a header, every column read as text: to find its columns and which of them hold numbers. */
     private Dataset<Row> csv(InputFiles files) {
         String path = files.path();
         StructType header = spark.read().option("header", "true").csv(path).schema();
@@ -138,6 +148,26 @@ public final class InputReader {
         StructType schema = header.add(DataTypes.createStructField(RowValidator.CORRUPT, DataTypes.StringType, true));
         return spark.read().option("header", "true").option("mode", "PERMISSIVE")
                 .option("columnNameOfCorruptRecord", RowValidator.CORRUPT).schema(schema).csv(path)
+                .withColumn(RowValidator.SOURCE, functions.input_file_name());
+    }
+
+    /**
+     * The CSV input with its feature columns read as doubles and the others as text ({@code text}: the schema of
+     * {@link #csv}). NaN and the infinities are spelled as Java reads them ({@code Double.parseDouble}), so a row
+     * reads the same as when its text was parsed row by row: {@code Inf} is text, not a number.
+     */
+    private Dataset<Row> typedCsv(InputFiles files, StructType text, List<String> features) {
+        StructType schema = new StructType();
+        for (StructField f : text.fields()) {
+            if (f.name().equals(RowValidator.SOURCE)) {
+                continue;
+            }
+            boolean feature = features.contains(f.name()) && !f.name().equals(RowValidator.CORRUPT);
+            schema = schema.add(f.name(), feature ? DataTypes.DoubleType : DataTypes.StringType, true);
+        }
+        return spark.read().option("header", "true").option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", RowValidator.CORRUPT).option("nanValue", "NaN")
+                .option("positiveInf", "Infinity").option("negativeInf", "-Infinity").schema(schema).csv(files.path())
                 .withColumn(RowValidator.SOURCE, functions.input_file_name());
     }
 
@@ -206,11 +236,12 @@ public final class InputReader {
         }
         List<String> candidates = columns.stream().filter(c -> !c.equals(id) && !c.equals(label)
                 && !config.excludeColumns().contains(c)).toList();
-        if (text && df.limit(1).count() == 0) {
+        List<Row> sample = text ? df.limit(SAMPLE_ROWS).collectAsList() : List.of();
+        if (text && sample.isEmpty()) {
             throw new InputException("no training rows in " + path + ": no data rows"
                     + (config.where().isEmpty() ? " (only a header?)" : " matching where = " + config.where()));
         }
-        List<String> out = text ? numericLooking(df, candidates) : candidates.stream()
+        List<String> out = text ? numericLooking(sample, df.schema(), candidates) : candidates.stream()
                 .filter(c -> field(df, c).dataType() instanceof NumericType).toList();
         if (out.isEmpty()) {
             throw new InputException("no numeric feature columns in " + path + " (columns: " + columns + ")");
@@ -219,30 +250,37 @@ public final class InputReader {
     }
 
     /**
-     * The text columns that hold numbers: at least 90 % of the non-empty values among the first 1,000 rows
-     * parse as numbers. A numeric column with a few bad values stays a feature, and its bad rows are caught
-     * row by row; a column of words (an id, a split name) is not a feature.
+     * The text columns that hold numbers: at least 90 % of the non-empty values among the first
+     * {@value #SAMPLE_ROWS} rows ({@code sample}) parse as numbers. A numeric column with a few bad values stays a
+     * feature, and its bad rows are caught row by row; a column of words (an id, a split name) is not a feature.
      */
-    private static List<String> numericLooking(Dataset<Row> df, List<String> candidates) {
-        if (candidates.isEmpty()) {
-            return List.of();
-        }
-        List<Column> aggs = new ArrayList<>();
-        for (String c : candidates) {
-            Column v = functions.col("`" + c + "`");
-            aggs.add(functions.count(v));
-            aggs.add(functions.count(v.cast("double")));
-        }
-        Row counts = df.limit(1000).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
+    private static List<String> numericLooking(List<Row> sample, StructType schema, List<String> candidates) {
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < candidates.size(); i++) {
-            long present = counts.getLong(2 * i);
-            long numeric = counts.getLong(2 * i + 1);
+        for (String c : candidates) {
+            int i = schema.fieldIndex(c);
+            long present = 0;
+            long numeric = 0;
+            for (Row r : sample) {
+                if (!r.isNullAt(i)) {
+                    present++;
+                    numeric += isNumber(r.getString(i)) ? 1 : 0;
+                }
+            }
             if (present > 0 && numeric >= 0.9 * present) {
-                out.add(candidates.get(i));
+                out.add(c);
             }
         }
         return out;
+    }
+
+    /** As Spark's cast of text to double reads it (surrounding blanks allowed). */
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s.trim());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static String abbreviate(List<String> names) {

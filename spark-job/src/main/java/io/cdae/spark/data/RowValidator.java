@@ -36,6 +36,15 @@ public final class RowValidator {
      * @param keep     other columns to carry through (id, label), may be empty
      */
     public static Dataset<Row> validate(Dataset<Row> df, List<String> features, List<String> keep) {
+        return validate(df, features, keep, false);
+    }
+
+    /**
+     * The same; with {@code stopAtBad} (the {@code fail} policy) a pass over the result stops at the first bad row
+     * of a partition with {@link BadRowPolicy.BadRowFound}, so that the job's first pass over its rows is also the
+     * check, and no pass of its own is needed.
+     */
+    public static Dataset<Row> validate(Dataset<Row> df, List<String> features, List<String> keep, boolean stopAtBad) {
         StructType in = df.schema();
         List<StructField> out = new ArrayList<>();
         int[] keepIdx = new int[keep.size()];
@@ -66,7 +75,13 @@ public final class RowValidator {
 
                 @Override
                 public Row next() {
-                    return check(it.next(), keepIdx, featIdx, names, sourceIdx, corruptIdx, userIdx);
+                    Row checked = check(it.next(), keepIdx, featIdx, names, sourceIdx, corruptIdx, userIdx);
+                    int at = keepIdx.length + featIdx.length;
+                    if (stopAtBad && !checked.isNullAt(at)) {
+                        throw new BadRowPolicy.BadRowFound(checked.getString(at + 1), checked.getString(at + 2),
+                                checked.getString(at));
+                    }
+                    return checked;
                 }
             };
         }, Encoders.row(new StructType(out.toArray(new StructField[0]))));
@@ -82,7 +97,7 @@ public final class RowValidator {
         String reason = null;
         String raw = corruptIdx >= 0 && !row.isNullAt(corruptIdx) ? row.getString(corruptIdx) : null;
         if (raw != null) {
-            reason = wrongFieldCount(row.length() - 2);
+            reason = malformed(raw, row.length() - 2, featIdx, names);
         }
         double[] value = new double[1];
         for (int j = 0; j < featIdx.length; j++) {
@@ -143,6 +158,25 @@ public final class RowValidator {
         }
         out[0] = d;
         return null;
+    }
+
+    /**
+     * Why a record that Spark's CSV reader could not read ({@link #CORRUPT}) is bad: the wrong number of fields
+     * (of {@code expected}), else the first feature whose text is not a finite number ({@code features}: the
+     * features' positions in the record, the CSV reader's columns being the file's columns in order).
+     */
+    public static String malformed(String raw, int expected, int[] features, String[] names) {
+        List<String> fields = CsvFields.of(raw);
+        if (fields.size() == expected) {
+            double[] value = new double[1];
+            for (int j = 0; j < features.length; j++) {
+                String reason = featureValue(fields.get(features[j]), names[j], value);
+                if (reason != null) {
+                    return reason;
+                }
+            }
+        }
+        return wrongFieldCount(expected);
     }
 
     /** Why a CSV record with the wrong number of fields is bad. */

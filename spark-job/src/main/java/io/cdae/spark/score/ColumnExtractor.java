@@ -75,7 +75,8 @@ final class ColumnExtractor implements ScoringIterator.Extractor<InternalRow> {
     public Object[] extract(InternalRow row, float[] buffer, int offset) {
         long at = position++;
         String reason = plan.corrupt() >= 0 && !row.isNullAt(plan.corrupt())
-                ? RowValidator.wrongFieldCount(plan.user().length) : null;
+                ? RowValidator.malformed(row.getUTF8String(plan.corrupt()).toString(), plan.user().length,
+                plan.features(), plan.names()) : null;
         for (int j = 0; j < plan.features().length && reason == null; j++) {
             reason = feature(row, plan.features()[j], plan.featureTypes()[j], plan.names()[j]);
             buffer[offset + j] = (float) value[0];
