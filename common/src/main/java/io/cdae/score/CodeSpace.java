@@ -1,7 +1,11 @@
 package io.cdae.score;
 
 import io.cdae.backend.HostArrays;
+import io.cdae.backend.VectorApi;
 import io.cdae.model.Gemm;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -148,8 +152,13 @@ public record CodeSpace(int k, INDArray reference, INDArray mean, INDArray preci
             }
             INDArray product = Gemm.mul(c, false, block, true);
             HostArrays.copyTo(product, dots);
+            boolean vector = VectorApi.usable();
             for (int i = 0; i < n; i++) {
-                keepSmallest(nearest[i], refNorms, dots, i * width, width);
+                if (vector) {
+                    VectorSelection.keepSmallest(nearest[i], refNorms, dots, i * width, width);
+                } else {
+                    keepSmallest(nearest[i], refNorms, dots, i * width, width);
+                }
             }
         }
         double[] out = new double[n];
@@ -174,18 +183,57 @@ public record CodeSpace(int k, INDArray reference, INDArray mean, INDArray preci
      * j in [0, n).
      */
     private static void keepSmallest(double[] best, float[] refNorms, float[] dots, int from, int n) {
-        int last = best.length - 1;
-        float bound = (float) best[last];
+        float bound = (float) best[best.length - 1];
         for (int j = 0; j < n; j++) {
             float v = refNorms[j] - 2f * dots[from + j];
             if (v < bound) {
-                int p = last;
-                while (p > 0 && best[p - 1] > v) {
-                    best[p] = best[p - 1];
-                    p--;
+                bound = insert(best, v);
+            }
+        }
+    }
+
+    /** Inserts {@code v} into the ascending {@code best}, dropping its largest; returns the new largest. */
+    private static float insert(double[] best, float v) {
+        int p = best.length - 1;
+        while (p > 0 && best[p - 1] > v) {
+            best[p] = best[p - 1];
+            p--;
+        }
+        best[p] = v;
+        return (float) best[best.length - 1];
+    }
+
+    /**
+     * The same selection with the Vector API: a whole vector of candidates is compared with the current k-th
+     * smallest at once, and only a vector holding a smaller one is inserted lane by lane (after the first few
+     * hundred candidates almost none does). Loaded only where {@link VectorApi#usable()}. The values are the same
+     * float operations as the scalar loop's, so the result is identical.
+     */
+    private static final class VectorSelection {
+        private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+        static void keepSmallest(double[] best, float[] refNorms, float[] dots, int from, int n) {
+            float bound = (float) best[best.length - 1];
+            int lanes = SPECIES.length();
+            int upper = SPECIES.loopBound(n);
+            int j = 0;
+            for (; j < upper; j += lanes) {
+                FloatVector v = FloatVector.fromArray(SPECIES, refNorms, j)
+                        .sub(FloatVector.fromArray(SPECIES, dots, from + j).mul(2f));
+                if (v.compare(VectorOperators.LT, bound).anyTrue()) {
+                    for (int q = j; q < j + lanes; q++) {
+                        float x = refNorms[q] - 2f * dots[from + q];
+                        if (x < bound) {
+                            bound = insert(best, x);
+                        }
+                    }
                 }
-                best[p] = v;
-                bound = (float) best[last];
+            }
+            for (; j < n; j++) {
+                float x = refNorms[j] - 2f * dots[from + j];
+                if (x < bound) {
+                    bound = insert(best, x);
+                }
             }
         }
     }
