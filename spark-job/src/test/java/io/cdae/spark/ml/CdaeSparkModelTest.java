@@ -50,6 +50,22 @@ class CdaeSparkModelTest {
                 .setConfig("batch-size", 32);
     }
 
+    /** The training rows the trainer held out (its seeded rule, holdout-fraction 0.2), as floats. */
+    private static List<float[]> heldOutRows(CdaeModel core) {
+        List<Row> rows = train.collectAsList();
+        List<float[]> heldOut = new java.util.ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (io.cdae.spark.train.CdaeTrainer.isHeldOut(core.config().seed(), i, 0.2)) {
+                float[] x = new float[pixels.length];
+                for (int j = 0; j < x.length; j++) {
+                    x[j] = ((Number) rows.get(i).get(rows.get(i).fieldIndex(pixels[j]))).floatValue();
+                }
+                heldOut.add(x);
+            }
+        }
+        return heldOut;
+    }
+
     private static double[] column(Dataset<Row> scored, String c) {
         return scored.orderBy("class", "p400", "p300").select(c).collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
     }
@@ -156,17 +172,7 @@ class CdaeSparkModelTest {
         assertEquals("combined", core.calibration().anomalyScore());
         assertEquals(50, core.codeSpace().referenceRows());
         assertEquals(3, core.codeSpace().k());
-        List<Row> rows = train.collectAsList();
-        List<float[]> heldOut = new java.util.ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            if (io.cdae.spark.train.CdaeTrainer.isHeldOut(core.config().seed(), i, 0.2)) {
-                float[] x = new float[pixels.length];
-                for (int j = 0; j < x.length; j++) {
-                    x[j] = ((Number) rows.get(i).get(rows.get(i).fieldIndex(pixels[j]))).floatValue();
-                }
-                heldOut.add(x);
-            }
-        }
+        List<float[]> heldOut = heldOutRows(core);
         double[] weighted = new double[heldOut.size()];
         double[] knn = new double[heldOut.size()];
         io.cdae.score.BatchScorer.RowScore[] parts = new io.cdae.score.BatchScorer(core, io.cdae.score.AnomalyScore.CODE_KNN,
@@ -206,17 +212,7 @@ class CdaeSparkModelTest {
 
         // the held-out rows by the trainer's seeded rule, their mean per-feature loss summed here, the weights
         // from that by the formula
-        List<Row> rows = train.collectAsList();
-        List<float[]> heldOut = new java.util.ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            if (io.cdae.spark.train.CdaeTrainer.isHeldOut(core.config().seed(), i, 0.2)) {
-                float[] x = new float[pixels.length];
-                for (int j = 0; j < x.length; j++) {
-                    x[j] = ((Number) rows.get(i).get(rows.get(i).fieldIndex(pixels[j]))).floatValue();
-                }
-                heldOut.add(x);
-            }
-        }
+        List<float[]> heldOut = heldOutRows(core);
         assertEquals(heldOut.size(), c.heldOutRows());
         double[] mean = new double[pixels.length];
         for (io.cdae.score.BatchScorer.RowScore s : new io.cdae.score.BatchScorer(core,
