@@ -6,6 +6,8 @@ import io.cdae.model.Gemm;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,23 +33,43 @@ import java.util.Arrays;
  *       have almost no variance.</li>
  * </ul>
  * The reference sample is bounded ({@code reference-rows}), so scoring costs the same whatever the size of the
- * training set: the distances of a minibatch are one GEMM against the reference codes, taken in blocks of
- * {@link #BLOCK} reference rows so that memory stays bounded too.
+ * training set. The search is exact either way: for codes up to {@link #PROJECTED_MAX_WIDTH} wide a sorted search on
+ * the principal axes of the reference codes ({@link ProjectedIndex}), which skips the references that cannot be
+ * among the nearest; for wider codes one GEMM of a minibatch against the reference codes, in blocks of
+ * {@link #BLOCK} reference rows so that memory stays bounded too (docs/BENCHMARKS.md, "Scoring throughput").
  *
- * @param k         neighbours averaged by {@code code-knn}
- * @param reference [m, h] reference codes, in the model's data type
- * @param mean      [1, h] mean of the reference codes (double)
- * @param precision [h, h] inverse of the regularised covariance of the reference codes (double)
+ * <p>Its parts: {@link #k()} neighbours averaged by {@code code-knn}, the [m, h] {@link #reference()} codes in the
+ * model's data type, their [1, h] {@link #mean()} and the [h, h] {@link #precision()}, the inverse of their
+ * regularised covariance (both double).
  */
-public record CodeSpace(int k, INDArray reference, INDArray mean, INDArray precision) {
+public final class CodeSpace {
     /** Relative ridge added to the code covariance before it is inverted. */
     public static final double RIDGE = 1e-3;
     /** Reference rows per distance block. */
     static final int BLOCK = 2048;
+    /**
+     * The widest code searched by {@link ProjectedIndex} rather than by GEMM: up to it the GEMM's inner dimension
+     * is too small for BLAS to pay for writing, copying and reading back every product (docs/BENCHMARKS.md,
+     * "Scoring throughput").
+     */
+    static final int PROJECTED_MAX_WIDTH = 96;
     /** Per-thread buffer of one block's code-reference products, reused across minibatches. */
     private static final ThreadLocal<float[]> DOTS = ThreadLocal.withInitial(() -> new float[0]);
 
-    public CodeSpace {
+    private final int k;
+    private final INDArray reference;
+    private final INDArray mean;
+    private final INDArray precision;
+    /** The search structure of narrow codes, built on first use (a benign race: any thread's copy is the same). */
+    private volatile ProjectedIndex projected;
+
+    /**
+     * @param k         neighbours averaged by {@code code-knn}
+     * @param reference [m, h] reference codes, in the model's data type
+     * @param mean      [1, h] mean of the reference codes (double)
+     * @param precision [h, h] inverse of the regularised covariance of the reference codes (double)
+     */
+    public CodeSpace(int k, INDArray reference, INDArray mean, INDArray precision) {
         if (k < 1) {
             throw new IllegalArgumentException("code-knn needs k >= 1, found " + k);
         }
@@ -60,6 +82,30 @@ public record CodeSpace(int k, INDArray reference, INDArray mean, INDArray preci
             throw new IllegalArgumentException("code space: reference codes of width " + h + " but mean "
                     + Arrays.toString(mean.shape()) + " and precision " + Arrays.toString(precision.shape()));
         }
+        this.k = k;
+        this.reference = reference;
+        this.mean = mean;
+        this.precision = precision;
+    }
+
+    /** Neighbours averaged by {@code code-knn}. */
+    public int k() {
+        return k;
+    }
+
+    /** The [m, h] reference codes, in the model's data type. */
+    public INDArray reference() {
+        return reference;
+    }
+
+    /** The [1, h] mean of the reference codes (double). */
+    public INDArray mean() {
+        return mean;
+    }
+
+    /** The [h, h] inverse of the regularised covariance of the reference codes (double). */
+    public INDArray precision() {
+        return precision;
     }
 
     /**
@@ -124,21 +170,83 @@ public record CodeSpace(int k, INDArray reference, INDArray mean, INDArray preci
 
     /**
      * The mean distance from each code ([n, h]) to its {@code k} nearest reference codes (all of them when there
-     * are fewer than k). Per block of reference rows: one GEMM of the codes against the block, copied once to a
-     * reused heap buffer, then one pass per code that keeps its k smallest {@code ||r||^2 - 2 c.r} (the code's own
-     * norm, the same for every reference, is added at the end).
+     * are fewer than k). Codes up to {@link #PROJECTED_MAX_WIDTH} wide are searched by {@link ProjectedIndex}, an
+     * exact search on the principal axes of the reference codes that visits only the references that can still be
+     * among the k nearest; wider codes by {@code ||r||^2 - 2 c.r} (the code's own norm is the same for every
+     * reference) with one GEMM per block of reference rows, after which the k distances found are computed
+     * directly as {@code ||c - r||} in double, so that a near or equal reference is not lost to the cancellation of
+     * the expanded form.
      */
     public double[] knnDistances(INDArray codes) {
+        return knnDistances(codes, VectorApi.usable() && width() <= PROJECTED_MAX_WIDTH);
+    }
+
+    /**
+     * {@link #knnDistances(INDArray)} by the given search: {@code projected} ({@link ProjectedIndex}, Vector API only)
+     * or one GEMM per block of reference rows.
+     */
+    double[] knnDistances(INDArray codes, boolean projected) {
         int n = (int) codes.rows();
         int m = referenceRows();
+        int h = width();
         int kk = Math.min(k, m);
         INDArray c = codes.castTo(DataType.FLOAT);
-        INDArray ref = reference.castTo(DataType.FLOAT);
-        float[] codeNorms = HostArrays.toFloats(c.mul(c).sum(1));
-        double[][] nearest = new double[n][kk];
-        for (double[] row : nearest) {
-            Arrays.fill(row, Double.POSITIVE_INFINITY);
+        float[] codeValues = HostArrays.toFloats(c);
+        Nearest nearest = new Nearest(n, kk);
+        double[] out = new double[n];
+        if (projected) {
+            // the values found are squared distances on the kept axes, summed directly (no cancellation); the
+            // residual adds what lies off those axes, the same for every reference
+            double[] residual = projectedIndex().search(codeValues, n, nearest);
+            for (int i = 0; i < n; i++) {
+                double sum = 0;
+                for (int q = 0; q < kk; q++) {
+                    sum += Math.sqrt(nearest.value[i * kk + q] + residual[i]);
+                }
+                out[i] = sum / kk;
+            }
+            return out;
         }
+        gemmSearch(c, nearest);
+        float[] referenceValues = HostArrays.toFloats(reference.castTo(DataType.FLOAT));
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (int q = 0; q < kk; q++) {
+                int r = nearest.index[i * kk + q];
+                if (r < 0) {
+                    sum = Double.POSITIVE_INFINITY;
+                    break;
+                }
+                double squares = 0;
+                for (int d = 0; d < h; d++) {
+                    double e = (double) codeValues[i * h + d] - referenceValues[r * h + d];
+                    squares += e * e;
+                }
+                sum += Math.sqrt(squares);
+            }
+            out[i] = sum / kk;
+        }
+        return out;
+    }
+
+    private ProjectedIndex projectedIndex() {
+        ProjectedIndex index = projected;
+        if (index == null) {
+            index = ProjectedIndex.of(HostArrays.toFloats(reference.castTo(DataType.FLOAT)), referenceRows(), width());
+            projected = index;
+        }
+        return index;
+    }
+
+    /**
+     * Per block of reference rows: one GEMM of the codes against the block, copied once to a reused heap buffer,
+     * then one pass per code that keeps its k smallest {@code ||r||^2 - 2 c.r}.
+     */
+    private void gemmSearch(INDArray c, Nearest nearest) {
+        int n = (int) c.rows();
+        int m = referenceRows();
+        INDArray ref = reference.castTo(DataType.FLOAT);
+        boolean vector = VectorApi.usable();
         for (int from = 0; from < m; from += BLOCK) {
             int to = Math.min(m, from + BLOCK);
             int width = to - from;
@@ -152,24 +260,14 @@ public record CodeSpace(int k, INDArray reference, INDArray mean, INDArray preci
             }
             INDArray product = Gemm.mul(c, false, block, true);
             HostArrays.copyTo(product, dots);
-            boolean vector = VectorApi.usable();
             for (int i = 0; i < n; i++) {
                 if (vector) {
-                    VectorSelection.keepSmallest(nearest[i], refNorms, dots, i * width, width);
+                    VectorSelection.keepSmallest(nearest, i, refNorms, dots, i * width, width, from);
                 } else {
-                    keepSmallest(nearest[i], refNorms, dots, i * width, width);
+                    keepSmallest(nearest, i, refNorms, dots, i * width, width, from);
                 }
             }
         }
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            double sum = 0;
-            for (double e : nearest[i]) {
-                sum += Math.sqrt(Math.max(0.0, e + codeNorms[i]));
-            }
-            out[i] = sum / kk;
-        }
-        return out;
     }
 
     /** (c - mu)^T P (c - mu) of each code ([n, h]). */
@@ -179,28 +277,54 @@ public record CodeSpace(int k, INDArray reference, INDArray mean, INDArray preci
     }
 
     /**
-     * Keeps in {@code best} (ascending) the smallest values among best and {@code refNorms[j] - 2 dots[from + j]},
-     * j in [0, n).
+     * The k smallest ranking values found so far for each of n codes, ascending, with the reference row of each
+     * (-1 while a slot is empty).
      */
-    private static void keepSmallest(double[] best, float[] refNorms, float[] dots, int from, int n) {
-        float bound = (float) best[best.length - 1];
-        for (int j = 0; j < n; j++) {
-            float v = refNorms[j] - 2f * dots[from + j];
-            if (v < bound) {
-                bound = insert(best, v);
+    private static final class Nearest {
+        final int k;
+        final float[] value;
+        final int[] index;
+
+        Nearest(int n, int k) {
+            this.k = k;
+            value = new float[n * k];
+            index = new int[n * k];
+            Arrays.fill(value, Float.POSITIVE_INFINITY);
+            Arrays.fill(index, -1);
+        }
+
+        /** The current k-th smallest value of code i (the bound a candidate must beat). */
+        float bound(int i) {
+            return value[i * k + k - 1];
+        }
+
+        /** Inserts reference {@code r} with value {@code v} among code i's values, dropping the largest; returns the new bound. */
+        float insert(int i, float v, int r) {
+            int base = i * k;
+            int p = k - 1;
+            while (p > 0 && value[base + p - 1] > v) {
+                value[base + p] = value[base + p - 1];
+                index[base + p] = index[base + p - 1];
+                p--;
             }
+            value[base + p] = v;
+            index[base + p] = r;
+            return value[base + k - 1];
         }
     }
 
-    /** Inserts {@code v} into the ascending {@code best}, dropping its largest; returns the new largest. */
-    private static float insert(double[] best, float v) {
-        int p = best.length - 1;
-        while (p > 0 && best[p - 1] > v) {
-            best[p] = best[p - 1];
-            p--;
+    /**
+     * Keeps among code i's nearest the smallest of {@code refNorms[j] - 2 dots[from + j]}, j in [0, n), reference
+     * row {@code offset + j}.
+     */
+    private static void keepSmallest(Nearest nearest, int i, float[] refNorms, float[] dots, int from, int n, int offset) {
+        float bound = nearest.bound(i);
+        for (int j = 0; j < n; j++) {
+            float v = refNorms[j] - 2f * dots[from + j];
+            if (v < bound) {
+                bound = nearest.insert(i, v, offset + j);
+            }
         }
-        best[p] = v;
-        return (float) best[best.length - 1];
     }
 
     /**
@@ -212,8 +336,8 @@ public record CodeSpace(int k, INDArray reference, INDArray mean, INDArray preci
     private static final class VectorSelection {
         private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
-        static void keepSmallest(double[] best, float[] refNorms, float[] dots, int from, int n) {
-            float bound = (float) best[best.length - 1];
+        static void keepSmallest(Nearest nearest, int i, float[] refNorms, float[] dots, int from, int n, int offset) {
+            float bound = nearest.bound(i);
             int lanes = SPECIES.length();
             int upper = SPECIES.loopBound(n);
             int j = 0;
@@ -224,7 +348,7 @@ public record CodeSpace(int k, INDArray reference, INDArray mean, INDArray preci
                     for (int q = j; q < j + lanes; q++) {
                         float x = refNorms[q] - 2f * dots[from + q];
                         if (x < bound) {
-                            bound = insert(best, x);
+                            bound = nearest.insert(i, x, offset + q);
                         }
                     }
                 }
@@ -232,9 +356,326 @@ public record CodeSpace(int k, INDArray reference, INDArray mean, INDArray preci
             for (; j < n; j++) {
                 float x = refNorms[j] - 2f * dots[from + j];
                 if (x < bound) {
-                    bound = insert(best, x);
+                    bound = nearest.insert(i, x, offset + j);
                 }
             }
+        }
+    }
+
+    /**
+     * The exact search for narrow codes, with the Vector API and no product matrix. The reference codes are
+     * rotated onto the principal axes of their covariance (a rotation keeps every distance), sorted by their first
+     * principal coordinate and laid out transposed ([h, m], m padded to whole vectors with points at infinity).
+     * For each code, vectors of {@code lanes} references are visited outwards from the code's place in that
+     * order, nearest first, and
+     * <ul>
+     *   <li>a direction stops as soon as the gap along the first axis alone reaches the current k-th smallest
+     *       squared distance (every reference further on is further away);</li>
+     *   <li>the squared distance of a vector is summed over the first {@link #PARTIAL} axes and abandoned when
+     *       no lane is below the k-th smallest (those axes carry most of the variance), else completed.</li>
+     * </ul>
+     * On a tabular model (letter: 32 code units from 16 features, whose codes span 16 dimensions) about 5 % of the
+     * reference vectors get past the partial sum. The caller recomputes the k distances found in double.
+     */
+    static final class ProjectedIndex {
+        private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+        /** Axes summed before a vector of references may be abandoned. */
+        static final int PARTIAL = 8;
+        /**
+         * Axes with less variance than this fraction of the largest are dropped: the reference codes have none
+         * along them beyond rounding (a one-layer encoder's codes span at most as many dimensions as the input has
+         * features, so 32 code units of 16 features span 16).
+         */
+        static final double NULL_VARIANCE = 1e-10;
+
+        private final int h;
+        /** The axes kept: those whose variance is above {@link #NULL_VARIANCE} times the largest. */
+        private final int rank;
+        private final int padded;
+        /** The mean of the reference codes, subtracted before the rotation. */
+        private final float[] centre;
+        /** [h, rank] row-major: column a is principal axis a, by decreasing variance. */
+        private final float[] axes;
+        /** The same axes [rank, h]: row a is axis a. */
+        private final float[] axesByAxis;
+        /**
+         * The sorted references' coordinates group by group: group g (positions [g lanes, (g + 1) lanes)) holds
+         * [h, lanes] at g h lanes, so that a visit reads one contiguous block; then points at infinity.
+         */
+        private final float[] coordinates;
+        /** The first coordinate of each sorted position (ascending, then infinity). */
+        private final float[] first;
+        /** The reference row of each sorted position. */
+        private final int[] row;
+
+        private ProjectedIndex(int h, int rank, int padded, float[] centre, float[] axes, float[] coordinates,
+                               float[] first, int[] row) {
+            this.h = h;
+            this.rank = rank;
+            this.first = first;
+            this.padded = padded;
+            this.centre = centre;
+            this.axes = axes;
+            this.axesByAxis = new float[rank * h];
+            for (int d = 0; d < h; d++) {
+                for (int a = 0; a < rank; a++) {
+                    axesByAxis[a * h + d] = axes[d * rank + a];
+                }
+            }
+            this.coordinates = coordinates;
+            this.row = row;
+        }
+
+        static ProjectedIndex of(float[] reference, int m, int h) {
+            double[] centre = new double[h];
+            for (int r = 0; r < m; r++) {
+                for (int d = 0; d < h; d++) {
+                    centre[d] += reference[r * h + d];
+                }
+            }
+            for (int d = 0; d < h; d++) {
+                centre[d] /= m;
+            }
+            double[][] scatter = new double[h][h];
+            double[] x = new double[h];
+            for (int r = 0; r < m; r++) {
+                for (int d = 0; d < h; d++) {
+                    x[d] = reference[r * h + d] - centre[d];
+                }
+                for (int a = 0; a < h; a++) {
+                    for (int b = a; b < h; b++) {
+                        scatter[a][b] += x[a] * x[b];
+                    }
+                }
+            }
+            for (int a = 0; a < h; a++) {
+                for (int b = 0; b < a; b++) {
+                    scatter[a][b] = scatter[b][a];
+                }
+            }
+            EigenDecomposition eigen = new EigenDecomposition(new Array2DRowRealMatrix(scatter, false));
+            double[] values = eigen.getRealEigenvalues();
+            Integer[] byVariance = new Integer[h];
+            for (int a = 0; a < h; a++) {
+                byVariance[a] = a;
+            }
+            Arrays.sort(byVariance, (a, b) -> Double.compare(values[b], values[a]));
+            int rank = 1;
+            while (rank < h && values[byVariance[rank]] > NULL_VARIANCE * values[byVariance[0]]) {
+                rank++;
+            }
+            float[] axes = new float[h * rank];
+            for (int a = 0; a < rank; a++) {
+                double[] v = eigen.getEigenvector(byVariance[a]).toArray();
+                for (int d = 0; d < h; d++) {
+                    axes[d * rank + a] = (float) v[d];
+                }
+            }
+            float[] centreF = new float[h];
+            for (int d = 0; d < h; d++) {
+                centreF[d] = (float) centre[d];
+            }
+            float[] rotated = new float[m * rank];
+            for (int r = 0; r < m; r++) {
+                rotate(reference, r * h, centreF, axes, h, rank, rotated, r * rank);
+            }
+            Integer[] order = new Integer[m];
+            for (int r = 0; r < m; r++) {
+                order[r] = r;
+            }
+            int stride = rank;
+            Arrays.sort(order, (a, b) -> Float.compare(rotated[a * stride], rotated[b * stride]));
+            int lanes = SPECIES.length();
+            int padded = (m + lanes - 1) / lanes * lanes;
+            float[] coordinates = new float[rank * padded];
+            Arrays.fill(coordinates, Float.POSITIVE_INFINITY);
+            float[] first = new float[padded];
+            Arrays.fill(first, Float.POSITIVE_INFINITY);
+            int[] row = new int[padded];
+            Arrays.fill(row, -1);
+            for (int p = 0; p < m; p++) {
+                int r = order[p];
+                row[p] = r;
+                first[p] = rotated[r * rank];
+                for (int a = 0; a < rank; a++) {
+                    coordinates[(p / lanes) * rank * lanes + a * lanes + p % lanes] = rotated[r * rank + a];
+                }
+            }
+            return new ProjectedIndex(h, rank, padded, centreF, axes, coordinates, first, row);
+        }
+
+        /** {@code out[to + a] = sum_d (x[from + d] - centre[d]) axes[d, a]}, a < rank. */
+        private static void rotate(float[] x, int from, float[] centre, float[] axes, int h, int rank, float[] out,
+                                   int to) {
+            for (int a = 0; a < rank; a++) {
+                out[to + a] = 0f;
+            }
+            for (int d = 0; d < h; d++) {
+                float v = x[from + d] - centre[d];
+                for (int a = 0; a < rank; a++) {
+                    out[to + a] += v * axes[d * rank + a];
+                }
+            }
+        }
+
+        /**
+         * ||x - centre - sum_a q_a axis_a||^2: the squared distance of a code from the span of the kept axes,
+         * computed from the difference itself rather than as ||x - centre||^2 - ||q||^2, which would cancel.
+         */
+        private double residual(float[] x, int from, float[] q, float[] e) {
+            int lanes = SPECIES.length();
+            int upper = SPECIES.loopBound(h);
+            for (int d = 0; d < upper; d += lanes) {
+                FloatVector v = FloatVector.fromArray(SPECIES, x, from + d).sub(FloatVector.fromArray(SPECIES, centre, d));
+                for (int a = 0; a < rank; a++) {
+                    v = FloatVector.fromArray(SPECIES, axesByAxis, a * h + d).fma(FloatVector.broadcast(SPECIES, -q[a]), v);
+                }
+                v.intoArray(e, d);
+            }
+            for (int d = upper; d < h; d++) {
+                float v = x[from + d] - centre[d];
+                for (int a = 0; a < rank; a++) {
+                    v -= q[a] * axesByAxis[a * h + d];
+                }
+                e[d] = v;
+            }
+            double sum = 0;
+            for (int d = 0; d < h; d++) {
+                sum += (double) e[d] * e[d];
+            }
+            return sum;
+        }
+
+        /** {@link #rotate} of one code into q, a vector of axes at a time. */
+        private void rotateVector(float[] x, int from, float[] q) {
+            int lanes = SPECIES.length();
+            int upper = SPECIES.loopBound(rank);
+            for (int a = 0; a < upper; a += lanes) {
+                FloatVector out = FloatVector.zero(SPECIES);
+                for (int d = 0; d < h; d++) {
+                    out = FloatVector.fromArray(SPECIES, axes, d * rank + a).fma(FloatVector.broadcast(SPECIES, x[from + d] - centre[d]), out);
+                }
+                out.intoArray(q, a);
+            }
+            for (int a = upper; a < rank; a++) {
+                float v = 0f;
+                for (int d = 0; d < h; d++) {
+                    v += (x[from + d] - centre[d]) * axes[d * rank + a];
+                }
+                q[a] = v;
+            }
+        }
+
+        /**
+         * Finds the nearest references of n codes; returns, for each code, its squared distance from the span of
+         * the kept axes (0 where every axis is kept), to be added to the values found.
+         */
+        double[] search(float[] codes, int n, Nearest nearest) {
+            float[] q = new float[rank];
+            float[] lane = new float[SPECIES.length()];
+            double[] residual = new double[n];
+            float[] off = new float[h];
+            for (int i = 0; i < n; i++) {
+                rotateVector(codes, i * h, q);
+                if (rank < h) {
+                    residual[i] = residual(codes, i * h, q, off);
+                }
+                search(q, i, nearest, lane);
+            }
+            return residual;
+        }
+
+        /** The k nearest of one rotated code q, outwards from its place along the first axis. */
+        private void search(float[] q, int i, Nearest nearest, float[] lane) {
+            int lanes = SPECIES.length();
+            int groups = padded / lanes;
+            float q0 = q[0];
+            // the first position whose first coordinate is >= the code's
+            int lo = 0;
+            int hi = padded;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (first[mid] < q0) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            int start = Math.min(lo / lanes, groups - 1);
+            float bound = nearest.bound(i);
+            int up = start;
+            int down = start - 1;
+            boolean goUp = true;
+            boolean goDown = down >= 0;
+            while (goUp || goDown) {
+                if (goUp) {
+                    float gap = first[up * lanes] - q0;
+                    if (gap > 0 && gap * gap >= bound) {
+                        goUp = false;
+                    } else {
+                        bound = visit(q, up * lanes, i, nearest, bound, lane);
+                        goUp = ++up < groups;
+                    }
+                }
+                if (goDown) {
+                    float gap = q0 - first[down * lanes + lanes - 1];
+                    if (gap > 0 && gap * gap >= bound) {
+                        goDown = false;
+                    } else {
+                        bound = visit(q, down * lanes, i, nearest, bound, lane);
+                        goDown = --down >= 0;
+                    }
+                }
+            }
+        }
+
+        /**
+         * The squared distances of the references at positions [p, p + lanes); returns the new bound. Four
+         * independent sums, so that the additions do not wait on each other's latency.
+         */
+        private float visit(float[] q, int p, int i, Nearest nearest, float bound, float[] lane) {
+            int partial = Math.min(PARTIAL, rank);
+            FloatVector sum = squares(q, p, 0, partial);
+            if (!sum.compare(VectorOperators.LT, bound).anyTrue()) {
+                return bound;
+            }
+            sum = sum.add(squares(q, p, partial, rank));
+            if (!sum.compare(VectorOperators.LT, bound).anyTrue()) {
+                return bound;
+            }
+            sum.intoArray(lane, 0);
+            for (int l = 0; l < lane.length; l++) {
+                if (lane[l] < bound) {
+                    bound = nearest.insert(i, lane[l], row[p + l]);
+                }
+            }
+            return bound;
+        }
+
+        /** The sum over axes [from, to) of the squared differences of q and the references at [p, p + lanes). */
+        private FloatVector squares(float[] q, int p, int from, int to) {
+            int lanes = SPECIES.length();
+            int base = p * rank;
+            FloatVector s0 = FloatVector.zero(SPECIES);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            int a = from;
+            for (; a + 4 <= to; a += 4) {
+                FloatVector e0 = FloatVector.fromArray(SPECIES, coordinates, base + a * lanes).sub(q[a]);
+                FloatVector e1 = FloatVector.fromArray(SPECIES, coordinates, base + (a + 1) * lanes).sub(q[a + 1]);
+                FloatVector e2 = FloatVector.fromArray(SPECIES, coordinates, base + (a + 2) * lanes).sub(q[a + 2]);
+                FloatVector e3 = FloatVector.fromArray(SPECIES, coordinates, base + (a + 3) * lanes).sub(q[a + 3]);
+                s0 = e0.fma(e0, s0);
+                s1 = e1.fma(e1, s1);
+                s2 = e2.fma(e2, s2);
+                s3 = e3.fma(e3, s3);
+            }
+            for (; a < to; a++) {
+                FloatVector e = FloatVector.fromArray(SPECIES, coordinates, base + a * lanes).sub(q[a]);
+                s0 = e.fma(e, s0);
+            }
+            return s0.add(s1).add(s2.add(s3));
         }
     }
 }

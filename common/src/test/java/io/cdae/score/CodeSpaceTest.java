@@ -1,6 +1,10 @@
 package io.cdae.score;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -50,36 +54,45 @@ class CodeSpaceTest {
     }
 
     /**
-     * Over several reference blocks (and a partial last one), the distances equal a brute-force computation in
-     * double precision: every distance, sorted, the k smallest averaged.
+     * Over several reference blocks (and a partial last one), both searches (projected for narrow codes, GEMM per
+     * block) give the distances of a brute-force computation in double precision: every distance, sorted, the k
+     * smallest averaged. Row and reference counts that are not multiples of a vector's lanes. With {@code latent}
+     * > 0 the references span only that many dimensions (as a one-layer encoder's codes of fewer features do), and
+     * every other code lies off that span.
      */
-    @Test
-    void knnDistanceOverManyBlocksMatchesABruteForceSearch() {
-        java.util.Random random = new java.util.Random(7);
+    @ParameterizedTest
+    @CsvSource({"6, true, 0", "6, false, 0", "1, true, 0", "17, true, 0", "64, true, 0", "96, true, 0",
+        "96, false, 0", "100, false, 0", "32, true, 16", "32, false, 16", "12, true, 1", "40, true, 39"})
+    void knnDistanceMatchesABruteForceSearch(int h, boolean projected, int latent) {
+        Assumptions.assumeTrue(!projected || io.cdae.backend.VectorApi.usable(), "the projected search needs the Vector API");
+        java.util.Random random = new java.util.Random(7 + h + latent);
         int m = 2 * CodeSpace.BLOCK + 37;
-        int h = 6;
-        int n = 50;
-        double[][] ref = new double[m][h];
-        double[][] codes = new double[n][h];
-        for (double[] r : ref) {
+        int n = 51;
+        double[][] map = new double[Math.max(latent, 1)][h];
+        for (double[] r : map) {
             for (int j = 0; j < h; j++) {
                 r[j] = random.nextGaussian();
             }
         }
-        for (double[] c : codes) {
-            for (int j = 0; j < h; j++) {
-                c[j] = 1.5 * random.nextGaussian();
-            }
+        double[][] ref = new double[m][];
+        for (int r = 0; r < m; r++) {
+            ref[r] = latent > 0 ? spanned(map, latent, random) : gaussian(h, 1.0, random);
         }
+        double[][] codes = new double[n][];
+        for (int i = 0; i < n; i++) {
+            codes[i] = latent > 0 && i % 2 == 0 ? spanned(map, latent, random) : gaussian(h, 1.5, random);
+        }
+        // a code equal to a reference point: its nearest distance is 0
+        codes[3] = ref[100].clone();
         int k = 5;
         double[] found = CodeSpace.of(Nd4j.createFromArray(ref).castTo(DataType.FLOAT), k)
-                .knnDistances(Nd4j.createFromArray(codes).castTo(DataType.FLOAT));
+                .knnDistances(Nd4j.createFromArray(codes).castTo(DataType.FLOAT), projected);
         for (int i = 0; i < n; i++) {
             double[] all = new double[m];
             for (int r = 0; r < m; r++) {
                 double s = 0;
                 for (int j = 0; j < h; j++) {
-                    double e = codes[i][j] - ref[r][j];
+                    double e = (double) (float) codes[i][j] - (float) ref[r][j];
                     s += e * e;
                 }
                 all[r] = Math.sqrt(s);
@@ -88,6 +101,51 @@ class CodeSpaceTest {
             double expected = java.util.Arrays.stream(all, 0, k).average().orElseThrow();
             assertEquals(expected, found[i], 1e-4 * (1 + expected), "row " + i);
         }
+    }
+
+    /** 0.5 + sum_l z_l map[l] with standard normal z: a point of a {@code latent}-dimensional affine span. */
+    private static double[] spanned(double[][] map, int latent, java.util.Random random) {
+        double[] x = new double[map[0].length];
+        java.util.Arrays.fill(x, 0.5);
+        for (int l = 0; l < latent; l++) {
+            double z = random.nextGaussian();
+            for (int j = 0; j < x.length; j++) {
+                x[j] += z * map[l][j];
+            }
+        }
+        return x;
+    }
+
+    private static double[] gaussian(int h, double sd, java.util.Random random) {
+        double[] x = new double[h];
+        for (int j = 0; j < h; j++) {
+            x[j] = sd * random.nextGaussian();
+        }
+        return x;
+    }
+
+    /** Every reference the same point: the distance from each code to it, by both searches. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void identicalReferencesGiveTheDistanceToThatPoint(boolean projected) {
+        Assumptions.assumeTrue(!projected || io.cdae.backend.VectorApi.usable(), "the projected search needs the Vector API");
+        float[][] ref = new float[20][];
+        for (int r = 0; r < ref.length; r++) {
+            ref[r] = new float[] {1, 2, 3};
+        }
+        CodeSpace s = CodeSpace.of(Nd4j.createFromArray(ref), 3);
+        double[] d = s.knnDistances(Nd4j.createFromArray(new float[][] {{1, 2, 3}, {1, 2, 5}, {4, 6, 3}}), projected);
+        assertArrayEquals(new double[] {0, 2, 5}, d, 1e-5);
+    }
+
+    /** Fewer reference points than k, and fewer than a vector's lanes: the mean over all of them, by both searches. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void bothSearchesAverageAllReferencesWhenThereAreFewerThanK(boolean projected) {
+        Assumptions.assumeTrue(!projected || io.cdae.backend.VectorApi.usable(), "the projected search needs the Vector API");
+        CodeSpace few = CodeSpace.of(Nd4j.createFromArray(new float[][] {{0, 0}, {3, 4}, {6, 8}}), 5);
+        double[] d = few.knnDistances(Nd4j.createFromArray(new float[][] {{0, 0}, {3, 4}, {0, 0}, {0, 0}, {6, 8}}), projected);
+        assertArrayEquals(new double[] {5, 10.0 / 3, 5, 5, 5}, d, 1e-5);
     }
 
     @Test
