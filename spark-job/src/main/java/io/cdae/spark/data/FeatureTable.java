@@ -17,9 +17,25 @@ import java.util.List;
  * @param labelColumn null when not named
  * @param badRows     rows dropped by the bad-row policy (skip, quarantine)
  * @param quarantine  where quarantined rows were written, or null
+ * @param plain       under {@code bad-rows = fail}, a CSV input's rows read without per-row checks, every column
+ *                    (with {@code where} applied), for {@link #plainFeatures()}; null otherwise
  */
 public record FeatureTable(Dataset<Row> rows, List<String> featureColumns, String idColumn, String labelColumn,
-                           InputFiles files, long badRows, String quarantine) {
+                           InputFiles files, long badRows, String quarantine, Dataset<Row> plain) {
+
+    public FeatureTable(Dataset<Row> rows, List<String> featureColumns, String idColumn, String labelColumn,
+                        InputFiles files, long badRows, String quarantine) {
+        this(rows, featureColumns, idColumn, labelColumn, files, badRows, quarantine, null);
+    }
+
+    /**
+     * The feature values read the fast way ({@link PlainRows}), where the input allows it (CSV under
+     * {@code bad-rows = fail}); a read that meets anything but plain rows stops and says so, and the caller then
+     * reads {@link #features()}, whose per-row checks explain it. Null where there is no fast way.
+     */
+    public PlainRows plainFeatures() {
+        return plain == null ? null : PlainRows.of(plain, featureColumns);
+    }
 
     public int width() {
         return featureColumns.size();

@@ -50,7 +50,7 @@ public final class InputReader {
                     policy.policy().equals(BadRowPolicy.FAIL));
             BadRowPolicy.Outcome checked = policy.apply(validated, hadoop(), outputs);
             return new FeatureTable(checked.good(), raw.features(), idColumn, labelColumn, raw.files(), checked.badRows(),
-                    checked.quarantine());
+                    checked.quarantine(), policy.policy().equals(BadRowPolicy.FAIL) ? raw.plain() : null);
         } catch (Exception e) {
             DamagedInput.throwIfInputError(e, raw.files(), hadoop());
             throw e;
@@ -62,7 +62,11 @@ public final class InputReader {
      * as read, plus {@link RowValidator#SOURCE} and, for CSV, {@link RowValidator#CORRUPT}), the feature
      * columns, the columns to carry through (id, label) and the checked list of data files.
      */
-    public record RawInput(Dataset<Row> rows, List<String> features, List<String> keep, InputFiles files) {
+    public record RawInput(Dataset<Row> rows, List<String> features, List<String> keep, InputFiles files,
+                           Dataset<Row> plain) {
+        public RawInput(Dataset<Row> rows, List<String> features, List<String> keep, InputFiles files) {
+            this(rows, features, keep, files, null);
+        }
     }
 
     /**
@@ -116,12 +120,16 @@ public final class InputReader {
         } else {
             features = featureColumns(df, config, idColumn, labelColumn, path, files.format().equals("csv"));
         }
+        Dataset<Row> plain = null;
         if (files.format().equals("csv")) {
             // read again with the features typed: Spark's CSV reader parses them to doubles, and the rows it cannot
             // read (wrong field count, text in a feature) keep their line in CORRUPT for RowValidator to explain
-            df = typedCsv(files, df.schema(), features);
+            StructType text = df.schema();
+            df = typedCsv(files, text, features);
+            plain = plainCsv(files, text, features);
             if (!config.where().isEmpty()) {
                 df = df.where(config.where());
+                plain = plain.where(config.where());
             }
         }
         List<String> keep = new ArrayList<>();
@@ -131,7 +139,7 @@ public final class InputReader {
         if (labelColumn != null && !labelColumn.equals(idColumn)) {
             keep.add(labelColumn);
         }
-        return new RawInput(df, features, List.copyOf(keep), files);
+        return new RawInput(df, features, List.copyOf(keep), files, plain);
     }
 
     private org.apache.hadoop.conf.Configuration hadoop() {
@@ -169,6 +177,24 @@ public final class InputReader {
                 .option("columnNameOfCorruptRecord", RowValidator.CORRUPT).option("nanValue", "NaN")
                 .option("positiveInf", "Infinity").option("negativeInf", "-Infinity").schema(schema).csv(files.path())
                 .withColumn(RowValidator.SOURCE, functions.input_file_name());
+    }
+
+    /**
+     * The same typed read for input whose every line is a plain row ({@link PlainRows}): no CORRUPT or SOURCE
+     * column, and Spark's FAILFAST mode, so that a line Spark cannot read stops the read instead of being kept.
+     * Spark fills the CORRUPT column of {@link #typedCsv} by looking every field of every row up by name, which
+     * with a few hundred columns costs more than parsing the line.
+     */
+    private Dataset<Row> plainCsv(InputFiles files, StructType text, List<String> features) {
+        StructType schema = new StructType();
+        for (StructField f : text.fields()) {
+            if (f.name().equals(RowValidator.SOURCE) || f.name().equals(RowValidator.CORRUPT)) {
+                continue;
+            }
+            schema = schema.add(f.name(), features.contains(f.name()) ? DataTypes.DoubleType : DataTypes.StringType, true);
+        }
+        return spark.read().option("header", "true").option("mode", "FAILFAST").option("nanValue", "NaN")
+                .option("positiveInf", "Infinity").option("negativeInf", "-Infinity").schema(schema).csv(files.path());
     }
 
     /**

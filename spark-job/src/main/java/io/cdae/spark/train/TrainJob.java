@@ -12,6 +12,7 @@ import io.cdae.spark.data.DamagedInput;
 import io.cdae.spark.data.FeatureTable;
 import io.cdae.spark.data.InputException;
 import io.cdae.spark.data.InputReader;
+import io.cdae.spark.data.PlainRows;
 import io.cdae.spark.io.ModelRepository;
 import io.cdae.spark.io.OutputCommit;
 import io.cdae.spark.score.HeldOutCalibration;
@@ -87,9 +88,10 @@ public final class TrainJob {
     private Outcome train(Request request, JobConfig job, FeatureTable table, String checkpointDir,
                           OutputCommit outputs) {
         CheckpointStore checkpoints = new CheckpointStore(checkpointDir, spark.sparkContext().hadoopConfiguration());
-        JavaRDD<float[]> raw = table.features().persist(job.sparkStorageLevel());
+        Features features = readFeatures(table, job, request.input());
+        JavaRDD<float[]> raw = features.rows();
         try {
-            long rows = raw.count();
+            long rows = features.count();
             if (rows == 0) {
                 throw new InputException("no training rows in " + request.input()
                         + (job.where().isEmpty() ? "" : " matching where = " + job.where())
@@ -118,6 +120,34 @@ public final class TrainJob {
             }
         } finally {
             raw.unpersist(false);
+        }
+    }
+
+    /** The training rows' features, cached, and their number. */
+    private record Features(JavaRDD<float[]> rows, long count) {
+    }
+
+    /**
+     * The training rows' features, cached and counted: the plain read where the input allows it
+     * ({@link FeatureTable#plainFeatures()}), else, or when it stops at a row that is not plain, the checked read.
+     */
+    private static Features readFeatures(FeatureTable table, JobConfig job, String input) {
+        PlainRows plain = table.plainFeatures();
+        if (plain != null) {
+            JavaRDD<float[]> rows = plain.rows().persist(job.sparkStorageLevel());
+            long n = rows.count();
+            if (n > 0 && !plain.stopped()) {
+                return new Features(rows, n);
+            }
+            rows.unpersist(false);
+            LOG.info("{}: not every row is a plain row of numbers; reading it again with per-row checks", input);
+        }
+        JavaRDD<float[]> rows = table.features().persist(job.sparkStorageLevel());
+        try {
+            return new Features(rows, rows.count());
+        } catch (Exception e) {
+            rows.unpersist(false);
+            throw e;
         }
     }
 
