@@ -17,7 +17,7 @@ import java.util.List;
  * @param labelColumn null when not named
  * @param badRows     rows dropped by the bad-row policy (skip, quarantine)
  * @param quarantine  where quarantined rows were written, or null
- * @param plain       under {@code bad-rows = fail}, a CSV input's rows read without per-row checks, every column
+ * @param plain       under {@code bad-rows = fail}, a CSV or Parquet input's rows read without per-row checks
  *                    (with {@code where} applied), for {@link #plainFeatures()}; null otherwise
  */
 public record FeatureTable(Dataset<Row> rows, List<String> featureColumns, String idColumn, String labelColumn,
@@ -29,8 +29,8 @@ public record FeatureTable(Dataset<Row> rows, List<String> featureColumns, Strin
     }
 
     /**
-     * The feature values read the fast way ({@link PlainRows}), where the input allows it (CSV under
-     * {@code bad-rows = fail}); a read that meets anything but plain rows stops and says so, and the caller then
+     * The feature values read the fast way ({@link PlainRows}), where the input allows it (CSV or Parquet
+     * under {@code bad-rows = fail}); a read that meets anything but plain rows stops and says so, and the caller then
      * reads {@link #features()}, whose per-row checks explain it. Null where there is no fast way.
      */
     public PlainRows plainFeatures() {

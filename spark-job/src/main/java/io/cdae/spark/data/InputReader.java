@@ -139,6 +139,18 @@ public final class InputReader {
         if (labelColumn != null && !labelColumn.equals(idColumn)) {
             keep.add(labelColumn);
         }
+        if (files.format().equals("parquet")) {
+            // Parquet's values are typed already: the plain read takes the feature columns cast to double, and
+            // reads the id and label columns as the checked read does (a damaged page there is met either way)
+            List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+            for (String c : keep) {
+                cols.add(functions.col("`" + c + "`"));
+            }
+            for (String c : features) {
+                cols.add(functions.col("`" + c + "`").cast(DataTypes.DoubleType).as(c));
+            }
+            plain = df.select(cols.toArray(new org.apache.spark.sql.Column[0]));
+        }
         return new RawInput(df, features, List.copyOf(keep), files, plain);
     }
 
@@ -180,7 +192,7 @@ public final class InputReader {
     }
 
     /**
-     * The same typed read for input whose every line is a plain row ({@link PlainRows}): no CORRUPT or SOURCE
+     * The same typed read for CSV input whose every line is a plain row ({@link PlainRows}): no CORRUPT or SOURCE
      * column, and Spark's FAILFAST mode, so that a line Spark cannot read stops the read instead of being kept.
      * Spark fills the CORRUPT column of {@link #typedCsv} by looking every field of every row up by name, which
      * with a few hundred columns costs more than parsing the line.

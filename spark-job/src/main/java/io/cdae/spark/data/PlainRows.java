@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * An optimistic read of a CSV input's feature values for input whose every row is plain: every feature a number
- * that stays finite as a float, every line readable by Spark (FAILFAST). Most inputs are; for them this read
- * skips what the checked read ({@link FeatureTable#features()}, through {@link RowValidator}) spends on every row:
- * Spark's corrupt-record bookkeeping and the conversion of each row to a boxed {@link Row} and back.
+ * An optimistic read of an input's feature values for input whose every row is plain: every feature a number
+ * that stays finite as a float, and for CSV every line readable by Spark (FAILFAST); for Parquet the feature
+ * columns are cast to double, so that text that is no number reads as null. Most inputs are plain; for them this
+ * read skips what the checked read ({@link FeatureTable#features()}, through {@link RowValidator}) spends on every
+ * row: Spark's corrupt-record bookkeeping (CSV) and the conversion of each row to a boxed {@link Row} and back.
  *
  * <p>The first row that is not plain (or any failure to read, such as a damaged file) ends its partition early and
  * counts in {@link #stopped()}, without failing the task (so a cluster does not retry it); the caller then drops
@@ -33,7 +34,10 @@ public final class PlainRows {
         this.stopped = stopped;
     }
 
-    /** The feature columns of {@code plain} (every column as read, so that Spark checks every field of a line). */
+    /**
+     * The feature columns of {@code plain} (for CSV every column as read, so that Spark checks every field of a
+     * line; for Parquet the feature columns as doubles).
+     */
     static PlainRows of(Dataset<Row> plain, List<String> features) {
         SparkContext sc = plain.sparkSession().sparkContext();
         LongAccumulator stopped = sc.longAccumulator("cdae.plain-read-stopped");

@@ -132,14 +132,22 @@ public final class TrainJob {
      * ({@link FeatureTable#plainFeatures()}), else, or when it stops at a row that is not plain, the checked read.
      */
     private static Features readFeatures(FeatureTable table, JobConfig job, String input) {
-        PlainRows plain = table.plainFeatures();
-        if (plain != null) {
-            JavaRDD<float[]> rows = plain.rows().persist(job.sparkStorageLevel());
-            long n = rows.count();
-            if (n > 0 && !plain.stopped()) {
-                return new Features(rows, n);
+        if (table.plain() != null) {
+            JavaRDD<float[]> rows = null;
+            try {
+                PlainRows plain = table.plainFeatures();
+                rows = plain.rows().persist(job.sparkStorageLevel());
+                long n = rows.count();
+                if (n > 0 && !plain.stopped()) {
+                    return new Features(rows, n);
+                }
+            } catch (Exception e) {
+                // whatever stopped the plain read, the checked read below meets it again and reports it
+                LOG.debug("plain read of {} failed", input, e);
             }
-            rows.unpersist(false);
+            if (rows != null) {
+                rows.unpersist(false);
+            }
             LOG.info("{}: not every row is a plain row of numbers; reading it again with per-row checks", input);
         }
         JavaRDD<float[]> rows = table.features().persist(job.sparkStorageLevel());

@@ -21,6 +21,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,7 +102,7 @@ class PlainRowsTest {
     }
 
     @Test
-    void onlyCsvUnderFailHasAPlainRead() throws IOException {
+    void onlyCsvAndParquetUnderFailHaveAPlainRead() throws IOException {
         Path input = tmp.resolve("in.csv");
         Files.write(input, rows(20, 4));
         assertNull(table(input, "bad-rows=skip").plainFeatures());
@@ -109,7 +110,43 @@ class PlainRowsTest {
         Path parquet = tmp.resolve("in.parquet");
         spark.read().option("header", "true").option("inferSchema", "true").csv(input.toString()).write()
                 .parquet(parquet.toString());
-        assertNull(table(parquet).plainFeatures());
+        assertNotNull(table(parquet).plainFeatures());
+        assertNull(table(parquet, "bad-rows=skip").plainFeatures());
+    }
+
+    /**
+     * Parquet with float, double and integer features (and a text column, which Parquet input never takes as a
+     * feature): the checked read's rows, in order.
+     */
+    @Test
+    void aCleanParquetInputReadsTheCheckedReadsRows() {
+        Path parquet = tmp.resolve("typed.parquet");
+        spark.range(0, 3000, 1, 3).selectExpr("concat('r', id) as id", "cast(id % 2 as int) as label",
+                "cast(id / 7.0 as float) as f1", "sin(id) * 1e4 as f2", "cast(id % 13 as int) as f3",
+                "cast(id * 0.5 as string) as f4").write().parquet(parquet.toString());
+        FeatureTable table = table(parquet);
+        PlainRows plain = table.plainFeatures();
+        List<float[]> fast = plain.rows().collect();
+        assertFalse(plain.stopped());
+        List<float[]> checked = table.features().collect();
+        assertEquals(3000, fast.size());
+        for (int i = 0; i < fast.size(); i++) {
+            assertArrayEquals(checked.get(i), fast.get(i), "row " + i);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cast(null as double)", "cast('NaN' as double)", "cast('Infinity' as double)", "1e300"})
+    void everyParquetValueTheCheckedReadCallsBadStopsThePlainRead(String bad) {
+        Path parquet = tmp.resolve("bad.parquet");
+        spark.range(0, 1500, 1, 2).selectExpr("concat('r', id) as id", "0 as label", "cast(id as double) as f1",
+                        "cast(id as double) as f2", "cast(id as double) as f3",
+                        "case when id = 1400 then " + bad + " else cast(id as double) end as f4")
+                .write().parquet(parquet.toString());
+        assertEquals(1, table(parquet, "bad-rows=skip").badRows(), "the checked read calls " + bad + " bad");
+        PlainRows plain = table(parquet).plainFeatures();
+        plain.rows().count();
+        assertTrue(plain.stopped(), "the plain read stops at " + bad);
     }
 
     @Test
