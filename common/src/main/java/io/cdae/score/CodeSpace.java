@@ -60,6 +60,8 @@ public final class CodeSpace {
     private final INDArray reference;
     private final INDArray mean;
     private final INDArray precision;
+    /** The reference codes as floats on the heap, copied on first use (a benign race, as below). */
+    private volatile float[] referenceFloats;
     /** The search structure of narrow codes, built on first use (a benign race: any thread's copy is the same). */
     private volatile ProjectedIndex projected;
 
@@ -118,9 +120,8 @@ public final class CodeSpace {
             long m = c.rows();
             long h = c.columns();
             INDArray mean = c.mean(true, 0);
-            INDArray centred = c.subRowVector(mean);
-            // S = centred^T centred / (m - 1) (population covariance for a single reference row)
-            INDArray cov = Gemm.mul(centred, true, centred, false).divi(Math.max(1, m - 1));
+            // S = scatter / (m - 1) (population covariance for a single reference row)
+            INDArray cov = scatter(c, mean).divi(Math.max(1, m - 1));
             double trace = 0;
             for (int j = 0; j < h; j++) {
                 trace += cov.getDouble(j, j);
@@ -131,6 +132,12 @@ public final class CodeSpace {
             }
             return new CodeSpace(k, codes.dup('c'), mean, inverse(cov));
         }
+    }
+
+    /** (c - mean)^T (c - mean) of double codes c ([m, h]): the [h, h] scatter matrix. */
+    private static INDArray scatter(INDArray codes, INDArray mean) {
+        INDArray centred = codes.subRowVector(mean);
+        return Gemm.mul(centred, true, centred, false);
     }
 
     /**
@@ -208,7 +215,7 @@ public final class CodeSpace {
             return out;
         }
         gemmSearch(c, nearest);
-        float[] referenceValues = HostArrays.toFloats(reference.castTo(DataType.FLOAT));
+        float[] referenceValues = referenceFloats();
         for (int i = 0; i < n; i++) {
             double sum = 0;
             for (int q = 0; q < kk; q++) {
@@ -229,10 +236,22 @@ public final class CodeSpace {
         return out;
     }
 
+    private float[] referenceFloats() {
+        float[] values = referenceFloats;
+        if (values == null) {
+            values = HostArrays.toFloats(reference.castTo(DataType.FLOAT));
+            referenceFloats = values;
+        }
+        return values;
+    }
+
     private ProjectedIndex projectedIndex() {
         ProjectedIndex index = projected;
         if (index == null) {
-            index = ProjectedIndex.of(HostArrays.toFloats(reference.castTo(DataType.FLOAT)), referenceRows(), width());
+            try (MemoryWorkspace out = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                index = ProjectedIndex.of(referenceFloats(), width(), mean.toDoubleVector(),
+                        scatter(reference.castTo(DataType.DOUBLE), mean).toDoubleMatrix());
+            }
             projected = index;
         }
         return index;
@@ -364,8 +383,9 @@ public final class CodeSpace {
 
     /**
      * The exact search for narrow codes, with the Vector API and no product matrix. The reference codes are
-     * rotated onto the principal axes of their covariance (a rotation keeps every distance), sorted by their first
-     * principal coordinate and laid out transposed ([h, m], m padded to whole vectors with points at infinity).
+     * rotated onto the principal axes of their covariance (a rotation keeps every distance; axes without variance
+     * are dropped and a code's distance from the span of the others added back), sorted by their first principal
+     * coordinate and laid out a vector of references at a time (m padded to whole vectors with points at infinity).
      * For each code, vectors of {@code lanes} references are visited outwards from the code's place in that
      * order, nearest first, and
      * <ul>
@@ -375,7 +395,8 @@ public final class CodeSpace {
      *       no lane is below the k-th smallest (those axes carry most of the variance), else completed.</li>
      * </ul>
      * On a tabular model (letter: 32 code units from 16 features, whose codes span 16 dimensions) about 5 % of the
-     * reference vectors get past the partial sum. The caller recomputes the k distances found in double.
+     * reference vectors get past the partial sum. The values found are the squared distances themselves, summed
+     * directly rather than expanded, so no recomputation is needed.
      */
     static final class ProjectedIndex {
         private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -400,7 +421,7 @@ public final class CodeSpace {
         private final float[] axesByAxis;
         /**
          * The sorted references' coordinates group by group: group g (positions [g lanes, (g + 1) lanes)) holds
-         * [h, lanes] at g h lanes, so that a visit reads one contiguous block; then points at infinity.
+         * [rank, lanes] at g rank lanes, so that a visit reads one contiguous block; then points at infinity.
          */
         private final float[] coordinates;
         /** The first coordinate of each sorted position (ascending, then infinity). */
@@ -426,33 +447,12 @@ public final class CodeSpace {
             this.row = row;
         }
 
-        static ProjectedIndex of(float[] reference, int m, int h) {
-            double[] centre = new double[h];
-            for (int r = 0; r < m; r++) {
-                for (int d = 0; d < h; d++) {
-                    centre[d] += reference[r * h + d];
-                }
-            }
-            for (int d = 0; d < h; d++) {
-                centre[d] /= m;
-            }
-            double[][] scatter = new double[h][h];
-            double[] x = new double[h];
-            for (int r = 0; r < m; r++) {
-                for (int d = 0; d < h; d++) {
-                    x[d] = reference[r * h + d] - centre[d];
-                }
-                for (int a = 0; a < h; a++) {
-                    for (int b = a; b < h; b++) {
-                        scatter[a][b] += x[a] * x[b];
-                    }
-                }
-            }
-            for (int a = 0; a < h; a++) {
-                for (int b = 0; b < a; b++) {
-                    scatter[a][b] = scatter[b][a];
-                }
-            }
+        /**
+         * The index of m = reference.length / h reference codes, given their mean and scatter matrix
+         * ({@link CodeSpace#scatter}).
+         */
+        static ProjectedIndex of(float[] reference, int h, double[] centre, double[][] scatter) {
+            int m = reference.length / h;
             EigenDecomposition eigen = new EigenDecomposition(new Array2DRowRealMatrix(scatter, false));
             double[] values = eigen.getRealEigenvalues();
             Integer[] byVariance = new Integer[h];
@@ -504,17 +504,28 @@ public final class CodeSpace {
             return new ProjectedIndex(h, rank, padded, centreF, axes, coordinates, first, row);
         }
 
-        /** {@code out[to + a] = sum_d (x[from + d] - centre[d]) axes[d, a]}, a < rank. */
+        /**
+         * {@code out[to + a] = sum_d (x[from + d] - centre[d]) axes[d, a]}, a < rank, a vector of axes at a time: the
+         * same operations for the references and the codes searched, so that a code equal to a reference lands on it.
+         */
         private static void rotate(float[] x, int from, float[] centre, float[] axes, int h, int rank, float[] out,
                                    int to) {
-            for (int a = 0; a < rank; a++) {
-                out[to + a] = 0f;
-            }
-            for (int d = 0; d < h; d++) {
-                float v = x[from + d] - centre[d];
-                for (int a = 0; a < rank; a++) {
-                    out[to + a] += v * axes[d * rank + a];
+            int lanes = SPECIES.length();
+            int upper = SPECIES.loopBound(rank);
+            for (int a = 0; a < upper; a += lanes) {
+                FloatVector v = FloatVector.zero(SPECIES);
+                for (int d = 0; d < h; d++) {
+                    v = FloatVector.fromArray(SPECIES, axes, d * rank + a)
+                            .fma(FloatVector.broadcast(SPECIES, x[from + d] - centre[d]), v);
                 }
+                v.intoArray(out, to + a);
+            }
+            for (int a = upper; a < rank; a++) {
+                float v = 0f;
+                for (int d = 0; d < h; d++) {
+                    v += (x[from + d] - centre[d]) * axes[d * rank + a];
+                }
+                out[to + a] = v;
             }
         }
 
@@ -546,26 +557,6 @@ public final class CodeSpace {
             return sum;
         }
 
-        /** {@link #rotate} of one code into q, a vector of axes at a time. */
-        private void rotateVector(float[] x, int from, float[] q) {
-            int lanes = SPECIES.length();
-            int upper = SPECIES.loopBound(rank);
-            for (int a = 0; a < upper; a += lanes) {
-                FloatVector out = FloatVector.zero(SPECIES);
-                for (int d = 0; d < h; d++) {
-                    out = FloatVector.fromArray(SPECIES, axes, d * rank + a).fma(FloatVector.broadcast(SPECIES, x[from + d] - centre[d]), out);
-                }
-                out.intoArray(q, a);
-            }
-            for (int a = upper; a < rank; a++) {
-                float v = 0f;
-                for (int d = 0; d < h; d++) {
-                    v += (x[from + d] - centre[d]) * axes[d * rank + a];
-                }
-                q[a] = v;
-            }
-        }
-
         /**
          * Finds the nearest references of n codes; returns, for each code, its squared distance from the span of
          * the kept axes (0 where every axis is kept), to be added to the values found.
@@ -576,7 +567,7 @@ public final class CodeSpace {
             double[] residual = new double[n];
             float[] off = new float[h];
             for (int i = 0; i < n; i++) {
-                rotateVector(codes, i * h, q);
+                rotate(codes, i * h, centre, axes, h, rank, q, 0);
                 if (rank < h) {
                     residual[i] = residual(codes, i * h, q, off);
                 }
