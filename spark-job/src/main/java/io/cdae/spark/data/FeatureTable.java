@@ -23,11 +23,6 @@ import java.util.List;
 public record FeatureTable(Dataset<Row> rows, List<String> featureColumns, String idColumn, String labelColumn,
                            InputFiles files, long badRows, String quarantine, Dataset<Row> plain) {
 
-    public FeatureTable(Dataset<Row> rows, List<String> featureColumns, String idColumn, String labelColumn,
-                        InputFiles files, long badRows, String quarantine) {
-        this(rows, featureColumns, idColumn, labelColumn, files, badRows, quarantine, null);
-    }
-
     /**
      * The feature values read the fast way ({@link PlainRows}), where the input allows it (CSV or Parquet
      * under {@code bad-rows = fail}); a read that meets anything but plain rows stops and says so, and the caller then

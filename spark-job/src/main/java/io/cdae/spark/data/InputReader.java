@@ -64,9 +64,6 @@ public final class InputReader {
      */
     public record RawInput(Dataset<Row> rows, List<String> features, List<String> keep, InputFiles files,
                            Dataset<Row> plain) {
-        public RawInput(Dataset<Row> rows, List<String> features, List<String> keep, InputFiles files) {
-            this(rows, features, keep, files, null);
-        }
     }
 
     /**
@@ -177,17 +174,8 @@ public final class InputReader {
      * reads the same as when its text was parsed row by row: {@code Inf} is text, not a number.
      */
     private Dataset<Row> typedCsv(InputFiles files, StructType text, List<String> features) {
-        StructType schema = new StructType();
-        for (StructField f : text.fields()) {
-            if (f.name().equals(RowValidator.SOURCE)) {
-                continue;
-            }
-            boolean feature = features.contains(f.name()) && !f.name().equals(RowValidator.CORRUPT);
-            schema = schema.add(f.name(), feature ? DataTypes.DoubleType : DataTypes.StringType, true);
-        }
-        return spark.read().option("header", "true").option("mode", "PERMISSIVE")
-                .option("columnNameOfCorruptRecord", RowValidator.CORRUPT).option("nanValue", "NaN")
-                .option("positiveInf", "Infinity").option("negativeInf", "-Infinity").schema(schema).csv(files.path())
+        return typedReader(text, features, true).option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", RowValidator.CORRUPT).csv(files.path())
                 .withColumn(RowValidator.SOURCE, functions.input_file_name());
     }
 
@@ -198,15 +186,24 @@ public final class InputReader {
      * with a few hundred columns costs more than parsing the line.
      */
     private Dataset<Row> plainCsv(InputFiles files, StructType text, List<String> features) {
+        return typedReader(text, features, false).option("mode", "FAILFAST").csv(files.path());
+    }
+
+    /**
+     * A CSV reader with the header, the number spellings and the schema of {@code text} (the schema of
+     * {@link #csv}) with the features as doubles and every other column as text; the CORRUPT column kept or not.
+     */
+    private org.apache.spark.sql.DataFrameReader typedReader(StructType text, List<String> features, boolean corrupt) {
         StructType schema = new StructType();
         for (StructField f : text.fields()) {
-            if (f.name().equals(RowValidator.SOURCE) || f.name().equals(RowValidator.CORRUPT)) {
+            if (f.name().equals(RowValidator.SOURCE) || !corrupt && f.name().equals(RowValidator.CORRUPT)) {
                 continue;
             }
-            schema = schema.add(f.name(), features.contains(f.name()) ? DataTypes.DoubleType : DataTypes.StringType, true);
+            boolean feature = features.contains(f.name()) && !f.name().equals(RowValidator.CORRUPT);
+            schema = schema.add(f.name(), feature ? DataTypes.DoubleType : DataTypes.StringType, true);
         }
-        return spark.read().option("header", "true").option("mode", "FAILFAST").option("nanValue", "NaN")
-                .option("positiveInf", "Infinity").option("negativeInf", "-Infinity").schema(schema).csv(files.path());
+        return spark.read().option("header", "true").option("nanValue", "NaN").option("positiveInf", "Infinity")
+                .option("negativeInf", "-Infinity").schema(schema);
     }
 
     /**

@@ -134,11 +134,13 @@ public final class TrainJob {
     private static Features readFeatures(FeatureTable table, JobConfig job, String input) {
         if (table.plain() != null) {
             JavaRDD<float[]> rows = null;
+            boolean stopped = true;
             try {
                 PlainRows plain = table.plainFeatures();
                 rows = plain.rows().persist(job.sparkStorageLevel());
                 long n = rows.count();
-                if (n > 0 && !plain.stopped()) {
+                stopped = plain.stopped();
+                if (n > 0 && !stopped) {
                     return new Features(rows, n);
                 }
             } catch (Exception e) {
@@ -148,7 +150,10 @@ public final class TrainJob {
             if (rows != null) {
                 rows.unpersist(false);
             }
-            LOG.info("{}: not every row is a plain row of numbers; reading it again with per-row checks", input);
+            // no rows at all: the checked read says why (header only, nothing matching where, a codec that stopped)
+            if (stopped) {
+                LOG.info("{}: not every row is a plain row of numbers; reading it again with per-row checks", input);
+            }
         }
         JavaRDD<float[]> rows = table.features().persist(job.sparkStorageLevel());
         try {

@@ -62,15 +62,7 @@ class PlainRowsTest {
         Files.write(dir.resolve("a.csv"), rows(300, 1));
         Files.write(dir.resolve("b.csv"), rows(1200, 2));
         FeatureTable table = table(dir);
-        PlainRows plain = table.plainFeatures();
-        List<float[]> fast = plain.rows().collect();
-        assertFalse(plain.stopped());
-        List<float[]> checked = table.features().collect();
-        assertEquals(1500, fast.size());
-        assertEquals(checked.size(), fast.size());
-        for (int i = 0; i < fast.size(); i++) {
-            assertArrayEquals(checked.get(i), fast.get(i), "row " + i);
-        }
+        PlainRows plain = assertSameRows(table, 1500);
         assertEquals(table.features().getNumPartitions(), plain.rows().getNumPartitions());
         assertArrayEquals(table.features().glom().map(List::size).collect().toArray(),
                 plain.rows().glom().map(List::size).collect().toArray());
@@ -124,15 +116,21 @@ class PlainRowsTest {
         spark.range(0, 3000, 1, 3).selectExpr("concat('r', id) as id", "cast(id % 2 as int) as label",
                 "cast(id / 7.0 as float) as f1", "sin(id) * 1e4 as f2", "cast(id % 13 as int) as f3",
                 "cast(id * 0.5 as string) as f4").write().parquet(parquet.toString());
-        FeatureTable table = table(parquet);
+        assertSameRows(table(parquet), 3000);
+    }
+
+    /** The plain read of the table does not stop and gives the checked read's {@code n} rows, in order. */
+    private static PlainRows assertSameRows(FeatureTable table, int n) {
         PlainRows plain = table.plainFeatures();
         List<float[]> fast = plain.rows().collect();
         assertFalse(plain.stopped());
         List<float[]> checked = table.features().collect();
-        assertEquals(3000, fast.size());
+        assertEquals(n, fast.size());
+        assertEquals(checked.size(), fast.size());
         for (int i = 0; i < fast.size(); i++) {
             assertArrayEquals(checked.get(i), fast.get(i), "row " + i);
         }
+        return plain;
     }
 
     @ParameterizedTest
