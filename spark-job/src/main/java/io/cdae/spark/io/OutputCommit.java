@@ -33,6 +33,9 @@ public final class OutputCommit implements AutoCloseable {
     private record Staged(FileSystem fs, Path tmp, Path target) {
     }
 
+    /** The longest {@link #close} waits for a failed job's last tasks. */
+    private static final long TASK_WAIT_MS = 30_000;
+
     private final Configuration hadoop;
     private final List<Staged> staged = new ArrayList<>();
 
@@ -143,13 +146,39 @@ public final class OutputCommit implements AutoCloseable {
         staged.clear();
     }
 
-    /** Deletes the temporary siblings of the outputs not committed (none after a successful commit). */
+    /**
+     * Deletes the temporary siblings of the outputs not committed (none after a successful commit), once no
+     * Spark task is running: when a job fails, its other tasks may still be writing under a staged path for a
+     * moment, and would leave files behind a deletion that came first.
+     */
     @Override
     public void close() {
+        if (!staged.isEmpty()) {
+            awaitRunningTasks();
+        }
         for (Staged s : staged) {
             delete(s.fs(), s.tmp());
         }
         staged.clear();
+    }
+
+    /** Waits, at most {@link #TASK_WAIT_MS}, until the session's executors run no task (none without a session). */
+    private static void awaitRunningTasks() {
+        scala.Option<org.apache.spark.sql.SparkSession> session = org.apache.spark.sql.SparkSession.getDefaultSession();
+        if (session.isEmpty() || session.get().sparkContext().isStopped()) {
+            return;
+        }
+        org.apache.spark.SparkStatusTracker tracker = session.get().sparkContext().statusTracker();
+        long end = System.nanoTime() + TASK_WAIT_MS * 1_000_000L;
+        while (System.nanoTime() < end && java.util.Arrays.stream(tracker.getExecutorInfos())
+                .anyMatch(e -> e.numRunningTasks() > 0)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Undoes a partial commit: the new outputs renamed so far go, the previous ones come back. */
