@@ -49,10 +49,27 @@ public final class MiniYarn implements AutoCloseable {
             cluster.stop();
             throw new IllegalStateException("the NodeManager did not register with the ResourceManager");
         }
+        awaitBoundAddresses();
         client = YarnClient.createYarnClient();
         client.init(cluster.getConfig());
         client.start();
         confDir = writeClientConfiguration(Files.createDirectories(dir.resolve("hadoop-conf")), hdfs);
+    }
+
+    /**
+     * The ResourceManager writes each address's bound port into the cluster's configuration as its server
+     * starts, which can be after {@code start()} returns (Spark's YarnClusterSuite waits the same way).
+     */
+    private void awaitBoundAddresses() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (RM_ADDRESSES.stream().anyMatch(key -> cluster.getConfig().get(key).endsWith(":0"))) {
+            if (System.nanoTime() > deadline) {
+                cluster.stop();
+                throw new IllegalStateException("the ResourceManager did not publish its bound ports: "
+                        + RM_ADDRESSES.stream().map(key -> key + "=" + cluster.getConfig().get(key)).toList());
+            }
+            Thread.sleep(100);
+        }
     }
 
     /**
@@ -72,11 +89,9 @@ public final class MiniYarn implements AutoCloseable {
     private static YarnConfiguration configuration(MiniHdfs hdfs, int nodeMemoryMb) throws IOException {
         YarnConfiguration conf = new YarnConfiguration();
         conf.set("fs.defaultFS", hdfs.uri());
-        // every server on 127.0.0.1, the ResourceManager's on free ports chosen here
-        conf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_FIXED_PORTS, true);
-        for (String key : RM_ADDRESSES) {
-            conf.set(key, "127.0.0.1:" + LoopbackPorts.free());
-        }
+        // every server on 127.0.0.1, on a port its own bind chooses (MiniYARNCluster's ephemeral ports): ports
+        // picked here and bound seconds later were once taken in between by another socket of this machine
+        conf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_FIXED_PORTS, false);
         conf.set(YarnConfiguration.RM_BIND_HOST, "127.0.0.1");
         conf.set(YarnConfiguration.NM_BIND_HOST, "127.0.0.1");
         // small containers on a small machine; memory is bounded by the JVMs' own -Xmx, not by YARN's monitor

@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1: one master and N workers, each its own JVM started through
@@ -30,10 +32,17 @@ public final class StandaloneCluster implements AutoCloseable {
     public StandaloneCluster(Path dir, int workers, int workerMemoryMb) throws Exception {
         this.dir = Files.createDirectories(dir);
         this.home = SparkHome.build(dir.resolve("spark-home"));
-        this.port = LoopbackPorts.free();
-        this.uiPort = LoopbackPorts.free();
-        master = start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
-                Integer.toString(port), "--webui-port", Integer.toString(uiPort));
+        // port 0: the master's own binds choose its ports, read back from its log (ports picked here and bound
+        // by a JVM seconds later can be taken in between; Spark would then move to the next port silently)
+        master = start("master", Map.of("SPARK_MASTER_OPTS", "-Dlog4j2.configurationFile=" + portLogging()),
+                "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", "0", "--webui-port", "0");
+        try {
+            this.port = boundPort(master, "sparkMaster");
+            this.uiPort = boundPort(master, "MasterUI");
+        } catch (Exception e) {
+            ChildProcesses.kill(master);
+            throw e;
+        }
         for (int i = 0; i < workers; i++) {
             addWorker(workerMemoryMb);
         }
@@ -43,8 +52,8 @@ public final class StandaloneCluster implements AutoCloseable {
     /** Starts one more worker (1 core) and returns its process. */
     public Process addWorker(int memoryMb) throws IOException {
         int i = workers.size();
-        Process w = start("worker-" + i, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
-                "--memory", memoryMb + "m", "--webui-port", Integer.toString(LoopbackPorts.free()),
+        Process w = start("worker-" + i, Map.of(), "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
+                "--memory", memoryMb + "m", "--webui-port", "0",
                 "--work-dir", dir.resolve("work-" + i).toString(), masterUrl());
         workers.add(w);
         return w;
@@ -70,12 +79,49 @@ public final class StandaloneCluster implements AutoCloseable {
         return env;
     }
 
-    private Process start(String name, String main, String... args) throws IOException {
+    private Process start(String name, Map<String, String> extraEnv, String main, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(home.sparkClass().toString(), main));
         cmd.addAll(List.of(args));
         Map<String, String> env = new HashMap<>(home.environment());
         env.put("SPARK_DAEMON_MEMORY", "512m");
+        env.putAll(extraEnv);
         return ChildProcesses.start(dir.resolve(name + ".log"), env, cmd);
+    }
+
+    /**
+     * The master's logging: the installation's (warnings) plus Spark's INFO line for each service's bound port.
+     */
+    private Path portLogging() throws IOException {
+        return Files.writeString(dir.resolve("master-log4j2.properties"), String.join("\n",
+                "appender.console.type = Console",
+                "appender.console.name = console",
+                "appender.console.target = SYSTEM_ERR",
+                "appender.console.layout.type = PatternLayout",
+                "appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex",
+                "rootLogger.level = warn",
+                "rootLogger.appenderRef.console.ref = console",
+                "logger.ports.name = org.apache.spark.util.Utils",
+                "logger.ports.level = info", ""));
+    }
+
+    /** The port of a master service, from Spark's "Successfully started service 'NAME' on port N." log line. */
+    private int boundPort(Process process, String service) throws Exception {
+        Path log = dir.resolve("master.log");
+        Pattern line = Pattern.compile("Successfully started service '" + service + "' on port (\\d+)");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            Matcher m = line.matcher(Files.readString(log));
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the Spark master exited (" + process.exitValue() + "): "
+                        + Files.readString(log));
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the Spark master did not start its " + service + " in 90 s: "
+                + Files.readString(log));
     }
 
     private void awaitWorkers(int n) throws Exception {
