@@ -78,6 +78,39 @@ class ParameterAveragingTrainerTest {
     }
 
     @Test
+    void partitionSendsRowIToBlockIModNInInputOrder() {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkTestSession.get("local[2]").sparkContext());
+        int count = 23;
+        List<float[]> rows = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            rows.add(new float[]{i, -i});
+        }
+        // input slices of unequal sizes, some empty (30 slices for 23 rows); more blocks than rows (30)
+        for (int slices : new int[]{1, 4, 30}) {
+            for (int n : new int[]{1, 3, 7, 30}) {
+                List<PartitionBlock> blocks = ParameterAveragingTrainer.partition(sc.parallelize(rows, slices), n)
+                        .collect();
+                assertEquals(Math.min(n, count), blocks.size(), slices + " slices, " + n + " blocks");
+                for (int j = 0; j < blocks.size(); j++) {
+                    PartitionBlock b = blocks.get(j);
+                    List<Float> expected = new ArrayList<>();
+                    for (int i = j; i < count; i += n) {
+                        expected.add((float) i);
+                        expected.add((float) -i);
+                    }
+                    List<Float> actual = new ArrayList<>();
+                    for (float v : b.values()) {
+                        actual.add(v);
+                    }
+                    assertEquals(2, b.width());
+                    assertEquals(expected.size() / 2, b.rows());
+                    assertEquals(expected, actual, slices + " slices, block " + j + " of " + n);
+                }
+            }
+        }
+    }
+
+    @Test
     void oneWorkerAveragingEveryMinibatchMatchesTheSingleProcessTrainer() {
         SparkSession spark = SparkTestSession.get("local[1]");
         Data d = load(spark);
