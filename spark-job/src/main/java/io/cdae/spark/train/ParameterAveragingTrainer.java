@@ -303,67 +303,23 @@ public final class ParameterAveragingTrainer implements TrainingEngine {
                 previous.metadata());
     }
 
-    /**
-     * Row i (in input order) goes to partition i mod n; within a partition rows keep input order. Each row is
-     * numbered as {@code zipWithIndex} would (a count per input partition, then running indices), sent to its
-     * partition unsorted, and copied straight to its place in the block, {@code i / n}: the rows are held once on
-     * the receiving side, in the block itself, not also in a sort buffer and a list of rows.
-     */
+    /** Row i (in input order) goes to partition i mod n; within a partition rows keep input order. */
     static JavaRDD<PartitionBlock> partition(JavaRDD<float[]> rows, int n) {
-        List<Long> counts = rows.mapPartitions(it -> {
-            long c = 0;
-            for (; it.hasNext(); it.next()) {
-                c++;
-            }
-            return List.of(c).iterator();
-        }).collect();
-        long[] starts = new long[counts.size()];
-        long total = 0;
-        for (int p = 0; p < starts.length; p++) {
-            starts[p] = total;
-            total += counts.get(p);
-        }
-        long rowCount = total;
-        JavaPairRDD<Long, float[]> keyed = rows.mapPartitionsWithIndex((p, it) -> {
-            long[] next = {starts[p]};
-            return new Iterator<Tuple2<Long, float[]>>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public Tuple2<Long, float[]> next() {
-                    return new Tuple2<>(next[0]++, it.next());
-                }
-            };
-        }, true).mapToPair(t -> t);
-        return keyed.partitionBy(new ModuloPartitioner(n)).mapPartitionsWithIndex((j, it) -> {
-            long size = rowCount / n + (j < rowCount % n ? 1 : 0);
-            float[] values = null;
-            int width = 0;
-            long received = 0;
+        JavaPairRDD<Long, float[]> keyed = rows.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
+        return keyed.repartitionAndSortWithinPartitions(new ModuloPartitioner(n)).mapPartitions(it -> {
+            List<float[]> list = new ArrayList<>();
             while (it.hasNext()) {
-                Tuple2<Long, float[]> t = it.next();
-                float[] row = t._2();
-                if (values == null) {
-                    width = row.length;
-                    if (size * width > Integer.MAX_VALUE - 8) {
-                        throw new IllegalArgumentException("training partition " + j + " would hold " + size + " rows x "
-                                + width + " features, more than one array holds (2^31 values): set partitions above "
-                                + n);
-                    }
-                    values = new float[(int) (size * width)];
-                }
-                System.arraycopy(row, 0, values, (int) (t._1() / n) * width, width);
-                received++;
+                list.add(it.next()._2());
             }
-            if (received != size) {
-                throw new IllegalStateException("training partition " + j + " received " + received + " rows, expected "
-                        + size);
+            if (list.isEmpty()) {
+                return Collections.<PartitionBlock>emptyIterator();
             }
-            return size == 0 ? Collections.<PartitionBlock>emptyIterator()
-                    : List.of(new PartitionBlock(values, (int) size, width)).iterator();
+            int width = list.get(0).length;
+            float[] values = new float[list.size() * width];
+            for (int i = 0; i < list.size(); i++) {
+                System.arraycopy(list.get(i), 0, values, i * width, width);
+            }
+            return List.of(new PartitionBlock(values, list.size(), width)).iterator();
         }, true);
     }
 
