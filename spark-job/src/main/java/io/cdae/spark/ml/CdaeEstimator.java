@@ -147,7 +147,7 @@ public class CdaeEstimator extends Estimator<CdaeSparkModel> implements DefaultP
             CdaeModel trained = new CdaeTrainer(dataset.sparkSession(), job, config).fit(split, Optional.empty(), null,
                     metadata).model();
             CdaeModel model = new HeldOutCalibration(dataset.sparkSession(), job).calibrate(trained, split.heldOut(),
-                    split.train(), split.heldOutRows());
+                    split.train(), split.referenceSample(), split.heldOutRows());
             return new CdaeSparkModel(model).setFeaturesCol(col).setParent(this);
         }
     }

@@ -39,11 +39,15 @@ public final class HeldOutCalibration {
     /**
      * The model with its code space and calibration.
      *
-     * @param heldOut  raw held-out rows; when empty, the training rows are used (and the threshold is optimistic)
-     * @param training raw training rows, the source of the reference sample
+     * @param heldOut         raw held-out rows; when empty, the training rows are used (and the threshold is
+     *                        optimistic)
+     * @param training        raw training rows
+     * @param referenceSample the code space's reference rows: at most {@code reference-rows} raw training rows,
+     *                        sampled by seed without replacement ({@code CdaeTrainer.split})
      */
-    public CdaeModel calibrate(CdaeModel model, JavaRDD<float[]> heldOut, JavaRDD<float[]> training, long heldOutRows) {
-        CdaeModel withCodes = model.withCodeSpace(codeSpace(model, training));
+    public CdaeModel calibrate(CdaeModel model, JavaRDD<float[]> heldOut, JavaRDD<float[]> training,
+                               List<float[]> referenceSample, long heldOutRows) {
+        CdaeModel withCodes = model.withCodeSpace(codeSpace(model, referenceSample));
         JavaRDD<float[]> rows = heldOutRows > 0 ? heldOut : training;
         AnomalyScore score = AnomalyScore.parse(job.anomalyScore());
         ModelPayload payload = new ModelPayload(withCodes);
@@ -58,9 +62,8 @@ public final class HeldOutCalibration {
                 job.madK(), job.contamination(), q.quantile(), job.errorWeightFloor(), weights, scale));
     }
 
-    /** The codes of at most {@code reference-rows} training rows, sampled by seed without replacement. */
-    private CodeSpace codeSpace(CdaeModel model, JavaRDD<float[]> training) {
-        List<float[]> sample = training.takeSample(false, job.referenceRows(), model.config().seed());
+    /** The codes of the reference sample. */
+    private CodeSpace codeSpace(CdaeModel model, List<float[]> sample) {
         if (sample.isEmpty()) {
             throw new IllegalArgumentException("no training rows to draw the code-space reference sample from");
         }

@@ -10,6 +10,7 @@ import io.cdae.train.EpochStats;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,16 +35,35 @@ public final class CdaeTrainer {
     }
 
     /**
-     * The raw rows split into training and held-out rows (chosen by seed), cached until {@link #close()}: training
-     * fits on the first, the calibration that follows ({@code io.cdae.spark.score.HeldOutCalibration}, called by the
-     * job) scores the second.
+     * The raw rows split into training and held-out rows (chosen by seed), and the code-space reference sample
+     * drawn from the training rows. The held-out rows are cached on their own until {@link #close()}; the training
+     * rows are a view of the cached source rows, which go once training has read them
+     * ({@link #trainingRowsRead()}), unless calibration needs them again (no held-out rows).
+     *
+     * @param referenceSample at most {@code reference-rows} raw training rows, drawn by seed without replacement
+     * @param source          the raw rows, cached
+     * @param ownsSource      whether the split cached the source itself (and releases it on close)
      */
     public record Split(JavaRDD<float[]> train, JavaRDD<float[]> heldOut, long trainRows, long heldOutRows,
-                        JavaRDD<?> cached) implements AutoCloseable {
+                        List<float[]> referenceSample, JavaRDD<float[]> source, boolean ownsSource)
+            implements AutoCloseable {
+        /**
+         * Training has read the training rows for the last time (they are in the workers' blocks): the cached
+         * source rows are released, the held-out rows (cached on their own) and the reference sample stay.
+         */
+        public void trainingRowsRead() {
+            if (heldOutRows > 0) {
+                source.unpersist(false);
+            }
+        }
+
         /** Releases the cached rows. */
         @Override
         public void close() {
-            cached.unpersist(false);
+            heldOut.unpersist(false);
+            if (ownsSource) {
+                source.unpersist(false);
+            }
         }
     }
 
@@ -57,25 +77,39 @@ public final class CdaeTrainer {
         this.config = config;
     }
 
-    /** Holds out {@code holdout-fraction} of the rows, chosen by the seed alone, and counts both parts. */
+    /**
+     * Holds out {@code holdout-fraction} of the rows, chosen by the seed alone, counts both parts and draws the
+     * reference sample. {@code raw} is cached here unless the caller has cached it.
+     */
     public static Split split(JavaRDD<float[]> raw, JobConfig job) {
         double fraction = job.holdoutFraction();
         long seed = job.seed();
+        boolean owns = raw.getStorageLevel().equals(StorageLevel.NONE());
+        if (owns) {
+            raw.persist(job.sparkStorageLevel());
+        }
         JavaRDD<scala.Tuple2<float[], Boolean>> tagged = raw.zipWithIndex()
-                .map(t -> new scala.Tuple2<>(t._1(), isHeldOut(seed, t._2(), fraction)))
-                .persist(job.sparkStorageLevel());
+                .map(t -> new scala.Tuple2<>(t._1(), isHeldOut(seed, t._2(), fraction)));
         JavaRDD<float[]> train = tagged.filter(t -> !t._2()).map(scala.Tuple2::_1);
-        JavaRDD<float[]> heldOut = tagged.filter(scala.Tuple2::_2).map(scala.Tuple2::_1);
-        long trainRows = train.count();
-        if (trainRows == 0) {
-            tagged.unpersist(false);
-            throw new InputException("no training rows left (holdout-fraction = " + fraction + ")");
+        JavaRDD<float[]> heldOut = tagged.filter(scala.Tuple2::_2).map(scala.Tuple2::_1).persist(job.sparkStorageLevel());
+        try {
+            long trainRows = train.count();
+            if (trainRows == 0) {
+                throw new InputException("no training rows left (holdout-fraction = " + fraction + ")");
+            }
+            long heldOutRows = heldOut.count();
+            if (heldOutRows == 0) {
+                LOG.warn("no held-out rows (holdout-fraction = {}): calibrating the threshold on training rows", fraction);
+            }
+            List<float[]> reference = train.takeSample(false, job.referenceRows(), seed);
+            return new Split(train, heldOut, trainRows, heldOutRows, reference, raw, owns);
+        } catch (RuntimeException e) {
+            heldOut.unpersist(false);
+            if (owns) {
+                raw.unpersist(false);
+            }
+            throw e;
         }
-        long heldOutRows = heldOut.count();
-        if (heldOutRows == 0) {
-            LOG.warn("no held-out rows (holdout-fraction = {}): calibrating the threshold on training rows", fraction);
-        }
-        return new Split(train, heldOut, trainRows, heldOutRows, tagged);
     }
 
     /**
@@ -103,7 +137,7 @@ public final class CdaeTrainer {
                     if (checkpoints != null && due) {
                         checkpoints.save(finish(model, normaliser, meta));
                     }
-                });
+                }, split::trainingRowsRead);
         if (result.discardedRounds() > 0) {
             meta.put("discarded-rounds", Integer.toString(result.discardedRounds()));
             meta.put("final-learning-rate", Double.toString(result.learningRate()));

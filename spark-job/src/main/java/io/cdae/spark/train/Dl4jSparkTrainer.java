@@ -79,10 +79,11 @@ public final class Dl4jSparkTrainer implements TrainingEngine {
     }
 
     @Override
-    public Result train(JavaSparkContext sc, JavaRDD<float[]> rows, CdaeModel start, EpochListener listener) {
+    public Result train(JavaSparkContext sc, JavaRDD<float[]> rows, CdaeModel start, EpochListener listener,
+                        Runnable rowsRead) {
         requireNd4jKryo(sc.getConf());
         int n = partitions > 0 ? partitions : sc.defaultParallelism();
-        JavaRDD<PartitionBlock> blocks = ParameterAveragingTrainer.partition(rows, n).persist(storageLevel);
+        JavaRDD<PartitionBlock> blocks = ParameterAveragingTrainer.partition(rows, n, rowsRead).persist(storageLevel);
         try {
             return run(sc, blocks, n, start, listener);
         } finally {

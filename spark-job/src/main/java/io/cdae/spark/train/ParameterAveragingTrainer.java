@@ -8,6 +8,8 @@ import io.cdae.train.EpochStats;
 import io.cdae.train.LocalSteps;
 import io.cdae.train.LossTally;
 import org.apache.spark.Partitioner;
+import org.apache.spark.ShuffleDependency;
+import org.apache.spark.SparkException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -83,9 +85,10 @@ public final class ParameterAveragingTrainer implements TrainingEngine {
     }
 
     @Override
-    public Result train(JavaSparkContext sc, JavaRDD<float[]> rows, CdaeModel start, EpochListener listener) {
+    public Result train(JavaSparkContext sc, JavaRDD<float[]> rows, CdaeModel start, EpochListener listener,
+                        Runnable rowsRead) {
         int n = partitions > 0 ? partitions : sc.defaultParallelism();
-        JavaRDD<PartitionBlock> blocks = partition(rows, n).persist(storageLevel);
+        JavaRDD<PartitionBlock> blocks = partition(rows, n, rowsRead).persist(storageLevel);
         try {
             return run(sc, blocks, start, listener);
         } finally {
@@ -305,8 +308,28 @@ public final class ParameterAveragingTrainer implements TrainingEngine {
 
     /** Row i (in input order) goes to partition i mod n; within a partition rows keep input order. */
     static JavaRDD<PartitionBlock> partition(JavaRDD<float[]> rows, int n) {
+        return partition(rows, n, () -> { });
+    }
+
+    /**
+     * As {@link #partition(JavaRDD, int)}; the shuffle's map side runs here, after which {@code rows} are not read
+     * again (the blocks are built from the shuffle's files) and {@code rowsRead} is called: what the rows were
+     * computed from can be released before the blocks take their place in memory.
+     */
+    static JavaRDD<PartitionBlock> partition(JavaRDD<float[]> rows, int n, Runnable rowsRead) {
         JavaPairRDD<Long, float[]> keyed = rows.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
-        return keyed.repartitionAndSortWithinPartitions(new ModuloPartitioner(n)).mapPartitions(it -> {
+        JavaPairRDD<Long, float[]> sorted = keyed.repartitionAndSortWithinPartitions(new ModuloPartitioner(n));
+        if (rows.getNumPartitions() > 0) { // Spark refuses a map stage without partitions
+            try {
+                rows.context().submitMapStage((ShuffleDependency<?, ?, ?>) sorted.rdd().dependencies().head()).get();
+            } catch (SparkException e) {
+                // awaitResult wraps the job's failure; thrown as it is, as an action would (Spark's Java API
+                // throws SparkException undeclared)
+                throw ParameterAveragingTrainer.<RuntimeException>rethrow(e.getCause() != null ? e.getCause() : e);
+            }
+        }
+        rowsRead.run();
+        return sorted.mapPartitions(it -> {
             List<float[]> list = new ArrayList<>();
             while (it.hasNext()) {
                 list.add(it.next()._2());
@@ -321,6 +344,11 @@ public final class ParameterAveragingTrainer implements TrainingEngine {
             }
             return List.of(new PartitionBlock(values, list.size(), width)).iterator();
         }, true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E rethrow(Throwable t) throws E {
+        throw (E) t;
     }
 
     /** Partitions Long row indices by index mod n. */

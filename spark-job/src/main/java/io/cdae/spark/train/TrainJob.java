@@ -110,7 +110,7 @@ public final class TrainJob {
                 metadata.put("held-out-rows", Long.toString(split.heldOutRows()));
                 CdaeTrainer.Result result = new CdaeTrainer(spark, job, config).fit(split, resumed, checkpoints, metadata);
                 CdaeModel model = new HeldOutCalibration(spark, job).calibrate(result.model(), split.heldOut(),
-                        split.train(), split.heldOutRows());
+                        split.train(), split.referenceSample(), split.heldOutRows());
                 LOG.info("threshold ({} rule, {} score, {} rows): {}", job.thresholdRule(), job.anomalyScore(),
                         model.calibration().heldOutRows(), model.calibration().threshold());
                 new ModelRepository(spark.sparkContext().hadoopConfiguration()).write(model, outputs.stage(request.output()),

@@ -36,5 +36,14 @@ public interface TrainingEngine {
      * Trains on {@code rows} (clean, normalised) from {@code start}: a fresh model when null, else a checkpoint
      * whose epochs, parameters, optimiser state and step counter training continues from.
      */
-    Result train(JavaSparkContext sc, JavaRDD<float[]> rows, CdaeModel start, EpochListener listener);
+    default Result train(JavaSparkContext sc, JavaRDD<float[]> rows, CdaeModel start, EpochListener listener) {
+        return train(sc, rows, start, listener, () -> { });
+    }
+
+    /**
+     * As {@link #train(JavaSparkContext, JavaRDD, CdaeModel, EpochListener)}, calling {@code rowsRead} once
+     * {@code rows} have been read for the last time (their partitions' shares sent to the workers' blocks): what
+     * {@code rows} were computed from may be released from then on.
+     */
+    Result train(JavaSparkContext sc, JavaRDD<float[]> rows, CdaeModel start, EpochListener listener, Runnable rowsRead);
 }

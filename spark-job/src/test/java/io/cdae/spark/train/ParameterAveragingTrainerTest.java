@@ -78,6 +78,26 @@ class ParameterAveragingTrainerTest {
     }
 
     @Test
+    void partitionReadsTheRowsForTheLastTimeBeforeSayingSo() {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkTestSession.get("local[2]").sparkContext());
+        org.apache.spark.util.LongAccumulator reads = sc.sc().longAccumulator("row reads");
+        List<float[]> input = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            input.add(new float[]{i});
+        }
+        JavaRDD<float[]> rows = sc.parallelize(input, 4).map(r -> {
+            reads.add(1);
+            return r;
+        });
+        long[] readsWhenSaid = {-1};
+        List<PartitionBlock> blocks = ParameterAveragingTrainer.partition(rows, 3, () -> readsWhenSaid[0] = reads.value())
+                .collect();
+        assertTrue(readsWhenSaid[0] > 0, "said after the rows were read");
+        assertEquals(readsWhenSaid[0], reads.value(), "no row read after rowsRead");
+        assertEquals(50, blocks.stream().mapToInt(PartitionBlock::rows).sum());
+    }
+
+    @Test
     void partitionSendsRowIToBlockIModNInInputOrder() {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkTestSession.get("local[2]").sparkContext());
         int count = 23;
