@@ -64,6 +64,14 @@ cdae_spark_submit_binary() {
   fi
 }
 
+# cdae_driver_memory: spark.driver.memory of the Spark defaults file, as a JVM heap size (4g, 4096m; Spark's
+# "4gb" spelling too); empty when the file does not set it.
+cdae_driver_memory() {
+  local file="${CDAE_SPARK_DEFAULTS:-$CDAE_ROOT/conf/spark-defaults.conf}"
+  [[ -f "$file" ]] || return 0
+  awk '$1 == "spark.driver.memory" { v = tolower($2); sub(/b$/, "", v); print v }' "$file" | tail -1
+}
+
 # cdae_submit MAIN_CLASS ARGS...: runs MAIN_CLASS through spark-submit (or Spark's SparkSubmit from the
 # Maven-resolved jars in local mode when there is no Spark install). --master URL is taken out of ARGS.
 cdae_submit() {
@@ -108,7 +116,10 @@ cdae_submit() {
     # when stderr is a terminal. Logs get the jobs' per-epoch lines and a line per long Spark stage instead.
     local progress=false
     [[ -t 2 ]] && progress=true
-    cmd=(java "${opens[@]}" "${extra[@]}" "$log4j"
+    # The driver is the whole of a local-mode job: its heap is spark.driver.memory of the defaults file, as
+    # spark-submit would set it (an -Xmx in CDAE_JAVA_OPTS comes later and wins).
+    local heap; heap="$(cdae_driver_memory)"
+    cmd=(java "${opens[@]}" ${heap:+"-Xmx$heap"} "${extra[@]}" "$log4j"
          org.apache.spark.deploy.SparkSubmit --master "${master:-local[*]}"
          --conf "spark.ui.showConsoleProgress=$progress" --conf spark.ui.enabled=false
          --class "$main" "$jar" "${args[@]}")

@@ -53,7 +53,7 @@ public final class CdaeTrainer {
          */
         public void trainingRowsRead() {
             if (heldOutRows > 0) {
-                source.unpersist(false);
+                source.unpersist(true); // blocking: the memory is free before the blocks are built
             }
         }
 

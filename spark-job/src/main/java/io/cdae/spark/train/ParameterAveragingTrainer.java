@@ -312,16 +312,46 @@ public final class ParameterAveragingTrainer implements TrainingEngine {
     }
 
     /**
-     * As {@link #partition(JavaRDD, int)}; the shuffle's map side runs here, after which {@code rows} are not read
-     * again (the blocks are built from the shuffle's files) and {@code rowsRead} is called: what the rows were
-     * computed from can be released before the blocks take their place in memory.
+     * As {@link #partition(JavaRDD, int)}. Each row is numbered as {@code zipWithIndex} would (a count per input
+     * partition, then running indices), sent to its block unsorted, and copied straight to its place there,
+     * {@code i / n}: the receiving side holds the rows once, in the block, not also in a sort buffer and a list.
+     * The shuffle's map side runs here, after which {@code rows} are not read again (the blocks are built from the
+     * shuffle's files) and {@code rowsRead} is called: what the rows were computed from can be released before
+     * the blocks take their place in memory.
      */
     static JavaRDD<PartitionBlock> partition(JavaRDD<float[]> rows, int n, Runnable rowsRead) {
-        JavaPairRDD<Long, float[]> keyed = rows.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
-        JavaPairRDD<Long, float[]> sorted = keyed.repartitionAndSortWithinPartitions(new ModuloPartitioner(n));
+        List<Long> counts = rows.mapPartitions(it -> {
+            long c = 0;
+            for (; it.hasNext(); it.next()) {
+                c++;
+            }
+            return List.of(c).iterator();
+        }).collect();
+        long[] starts = new long[counts.size()];
+        long total = 0;
+        for (int p = 0; p < starts.length; p++) {
+            starts[p] = total;
+            total += counts.get(p);
+        }
+        long rowCount = total;
+        JavaPairRDD<Long, float[]> keyed = rows.mapPartitionsWithIndex((p, it) -> {
+            long[] next = {starts[p]};
+            return new Iterator<Tuple2<Long, float[]>>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public Tuple2<Long, float[]> next() {
+                    return new Tuple2<>(next[0]++, it.next());
+                }
+            };
+        }, true).mapToPair(t -> t);
+        JavaPairRDD<Long, float[]> sent = keyed.partitionBy(new ModuloPartitioner(n));
         if (rows.getNumPartitions() > 0) { // Spark refuses a map stage without partitions
             try {
-                rows.context().submitMapStage((ShuffleDependency<?, ?, ?>) sorted.rdd().dependencies().head()).get();
+                rows.context().submitMapStage((ShuffleDependency<?, ?, ?>) sent.rdd().dependencies().head()).get();
             } catch (SparkException e) {
                 // awaitResult wraps the job's failure; thrown as it is, as an action would (Spark's Java API
                 // throws SparkException undeclared)
@@ -329,20 +359,32 @@ public final class ParameterAveragingTrainer implements TrainingEngine {
             }
         }
         rowsRead.run();
-        return sorted.mapPartitions(it -> {
-            List<float[]> list = new ArrayList<>();
+        return sent.mapPartitionsWithIndex((j, it) -> {
+            long size = rowCount / n + (j < rowCount % n ? 1 : 0);
+            float[] values = null;
+            int width = 0;
+            long received = 0;
             while (it.hasNext()) {
-                list.add(it.next()._2());
+                Tuple2<Long, float[]> t = it.next();
+                float[] row = t._2();
+                if (values == null) {
+                    width = row.length;
+                    if (size * width > Integer.MAX_VALUE - 8) {
+                        throw new IllegalArgumentException("training partition " + j + " would hold " + size + " rows x "
+                                + width + " features, more than one array holds (2^31 values): set partitions above "
+                                + n);
+                    }
+                    values = new float[(int) (size * width)];
+                }
+                System.arraycopy(row, 0, values, (int) (t._1() / n) * width, width);
+                received++;
             }
-            if (list.isEmpty()) {
-                return Collections.<PartitionBlock>emptyIterator();
+            if (received != size) {
+                throw new IllegalStateException("training partition " + j + " received " + received + " rows, expected "
+                        + size);
             }
-            int width = list.get(0).length;
-            float[] values = new float[list.size() * width];
-            for (int i = 0; i < list.size(); i++) {
-                System.arraycopy(list.get(i), 0, values, i * width, width);
-            }
-            return List.of(new PartitionBlock(values, list.size(), width)).iterator();
+            return size == 0 ? Collections.<PartitionBlock>emptyIterator()
+                    : List.of(new PartitionBlock(values, (int) size, width)).iterator();
         }, true);
     }
 

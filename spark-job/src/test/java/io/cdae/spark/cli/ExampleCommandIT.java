@@ -40,6 +40,8 @@ class ExampleCommandIT {
         String output = Files.readString(log);
         assertEquals(0, p.exitValue(), output);
         assertTrue(output.contains("epoch 3/3"), output);
+        // the embedded local mode's heap is spark.driver.memory of conf/spark-defaults.conf
+        assertTrue(output.contains(" -Xmx4g "), output);
         CdaeModel model = ModelStore.load(tmp.resolve("model"));
         assertEquals(3, model.epochs());
         assertEquals(784, model.config().inputWidth());
