@@ -65,11 +65,14 @@ cdae_spark_submit_binary() {
 }
 
 # cdae_driver_memory: spark.driver.memory of the Spark defaults file, as a JVM heap size (4g, 4096m; Spark's
-# "4gb" spelling too); empty when the file does not set it.
+# "4gb" spelling too); empty when the file does not set it. The key and its value are separated as Java's
+# properties files allow (spaces, "=" or ":"), the last setting wins, as when Spark reads the file.
 cdae_driver_memory() {
   local file="${CDAE_SPARK_DEFAULTS:-$CDAE_ROOT/conf/spark-defaults.conf}"
   [[ -f "$file" ]] || return 0
-  awk '$1 == "spark.driver.memory" { v = tolower($2); sub(/b$/, "", v); print v }' "$file" | tail -1
+  awk '{ sub(/^[ \t]+/, "") }
+       match($0, /^spark\.driver\.memory[ \t]*[=: \t][ \t]*/) {
+         v = tolower(substr($0, RLENGTH + 1)); sub(/[ \t\r]+$/, "", v); sub(/b$/, "", v); print v }' "$file" | tail -1
 }
 
 # cdae_submit MAIN_CLASS ARGS...: runs MAIN_CLASS through spark-submit (or Spark's SparkSubmit from the

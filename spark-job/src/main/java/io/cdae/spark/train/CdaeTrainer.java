@@ -103,7 +103,7 @@ public final class CdaeTrainer {
             }
             List<float[]> reference = train.takeSample(false, job.referenceRows(), seed);
             return new Split(train, heldOut, trainRows, heldOutRows, reference, raw, owns);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // a failed Spark job too (its SparkException is not a RuntimeException)
             heldOut.unpersist(false);
             if (owns) {
                 raw.unpersist(false);

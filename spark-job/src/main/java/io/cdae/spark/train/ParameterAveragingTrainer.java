@@ -306,18 +306,14 @@ public final class ParameterAveragingTrainer implements TrainingEngine {
                 previous.metadata());
     }
 
-    /** Row i (in input order) goes to partition i mod n; within a partition rows keep input order. */
-    static JavaRDD<PartitionBlock> partition(JavaRDD<float[]> rows, int n) {
-        return partition(rows, n, () -> { });
-    }
-
     /**
-     * As {@link #partition(JavaRDD, int)}. Each row is numbered as {@code zipWithIndex} would (a count per input
-     * partition, then running indices), sent to its block unsorted, and copied straight to its place there,
-     * {@code i / n}: the receiving side holds the rows once, in the block, not also in a sort buffer and a list.
-     * The shuffle's map side runs here, after which {@code rows} are not read again (the blocks are built from the
-     * shuffle's files) and {@code rowsRead} is called: what the rows were computed from can be released before
-     * the blocks take their place in memory.
+     * Row i (in input order) goes to partition i mod n; within a partition rows keep input order. Each row is
+     * numbered as {@code zipWithIndex} would (a count per input partition, then running indices; done here because
+     * the blocks' sizes need the total, which zipWithIndex keeps to itself), sent to its block unsorted, and copied
+     * straight to its place there, {@code i / n}: the receiving side holds the rows once, in the block, not also in
+     * a sort buffer and a list. The shuffle's map side runs here, after which {@code rows} are not read again (the
+     * blocks are built from the shuffle's files) and {@code rowsRead} is called: what the rows were computed from
+     * can be released before the blocks take their place in memory.
      */
     static JavaRDD<PartitionBlock> partition(JavaRDD<float[]> rows, int n, Runnable rowsRead) {
         List<Long> counts = rows.mapPartitions(it -> {

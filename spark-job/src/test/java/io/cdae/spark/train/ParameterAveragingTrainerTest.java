@@ -108,8 +108,8 @@ class ParameterAveragingTrainerTest {
         // input slices of unequal sizes, some empty (30 slices for 23 rows); more blocks than rows (30)
         for (int slices : new int[]{1, 4, 30}) {
             for (int n : new int[]{1, 3, 7, 30}) {
-                List<PartitionBlock> blocks = ParameterAveragingTrainer.partition(sc.parallelize(rows, slices), n)
-                        .collect();
+                List<PartitionBlock> blocks = ParameterAveragingTrainer
+                        .partition(sc.parallelize(rows, slices), n, () -> { }).collect();
                 assertEquals(Math.min(n, count), blocks.size(), slices + " slices, " + n + " blocks");
                 for (int j = 0; j < blocks.size(); j++) {
                     PartitionBlock b = blocks.get(j);
