@@ -7,7 +7,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -141,28 +143,26 @@ public final class CodeSpace {
     }
 
     /**
-     * The inverse of a symmetric positive definite matrix: its Cholesky factor S = L L^T from LAPACK (potrf), then
-     * S^-1 = L^-T L^-1 with L^-1 by forward substitution. (libnd4j's matrix_inverse op fails on well-conditioned
-     * covariance matrices of 4 x 4 and larger at 1.0.0-M2.1.)
+     * The inverse of a symmetric positive definite matrix, from its Cholesky decomposition (Commons Math, in
+     * double precision; the matrix is symmetrised first, as GEMM's two halves of a scatter matrix can differ in the
+     * last bit). Not LAPACK through ND4J: the OpenBLAS that nd4j-native 1.0.0-M2.1 bundles fails {@code dpotrf} on
+     * well-conditioned matrices of 11 x 11 and larger on AVX-512 processors such as Sapphire Rapids (info = the
+     * failing minor; its GEMMs are right there), and libnd4j's matrix_inverse op fails on covariance matrices of
+     * 4 x 4 and larger.
      */
     static INDArray inverse(INDArray spd) {
         int h = (int) spd.rows();
-        INDArray factor = spd.dup('c');
-        Nd4j.getBlasWrapper().lapack().potrf(factor, true);
-        double[][] l = factor.toDoubleMatrix();
-        double[][] inv = new double[h][h];
-        for (int j = 0; j < h; j++) {
-            // column j of L^-1: solve L x = e_j (x_i = 0 for i < j)
-            for (int i = j; i < h; i++) {
-                double sum = i == j ? 1.0 : 0.0;
-                for (int q = j; q < i; q++) {
-                    sum -= l[i][q] * inv[q][j];
-                }
-                inv[i][j] = sum / l[i][i];
+        double[][] s = spd.toDoubleMatrix();
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < i; j++) {
+                double mean = (s[i][j] + s[j][i]) / 2;
+                s[i][j] = mean;
+                s[j][i] = mean;
             }
         }
-        INDArray lInverse = Nd4j.createFromArray(inv);
-        return Gemm.mul(lInverse, true, lInverse, false);
+        RealMatrix inverse = new CholeskyDecomposition(new Array2DRowRealMatrix(s, false),
+                CholeskyDecomposition.DEFAULT_RELATIVE_SYMMETRY_THRESHOLD, 0.0).getSolver().getInverse();
+        return Nd4j.createFromArray(inverse.getData());
     }
 
     /** Number of reference codes. */

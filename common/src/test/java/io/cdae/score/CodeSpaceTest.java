@@ -10,6 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The code space's statistics and distances on small cases computed by hand. */
@@ -34,12 +35,50 @@ class CodeSpaceTest {
     /** S S^-1 = I for covariance-like matrices of the sizes codes have (where libnd4j's own inverse op fails). */
     @Test
     void theInverseOfASymmetricPositiveDefiniteMatrixIsExact() {
-        for (int h : new int[] {1, 4, 32, 200}) {
+        for (int h : new int[] {1, 4, 11, 32, 200, 512}) {
             org.nd4j.linalg.api.ndarray.INDArray x = Nd4j.rand(DataType.DOUBLE, 10 + h, h);
             org.nd4j.linalg.api.ndarray.INDArray s = x.transpose().mmul(x).addi(Nd4j.eye(h).castTo(DataType.DOUBLE).muli(1e-3));
             org.nd4j.linalg.api.ndarray.INDArray identity = s.mmul(CodeSpace.inverse(s));
             assertEquals(0.0, identity.sub(Nd4j.eye(h).castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 1e-8, "h = " + h);
         }
+    }
+
+    /**
+     * Saturated units (a constant code value) and units that move together leave the covariance singular; the
+     * ridge keeps its precision finite, and the Mahalanobis distance of a reference code is what a direct
+     * computation with that precision gives. 256 units, as the issue-14 benchmark's model has (LAPACK's dpotrf
+     * of nd4j-native's OpenBLAS failed here on AVX-512 processors).
+     */
+    @Test
+    void aSingularCovarianceOfSaturatedAndDuplicatedUnitsStillHasAFinitePrecision() {
+        int m = 600;
+        int h = 256;
+        java.util.Random random = new java.util.Random(7);
+        double[][] codes = new double[m][h];
+        for (double[] c : codes) {
+            for (int j = 0; j < h; j++) {
+                c[j] = j % 3 == 0 ? 1.0 : j % 3 == 1 ? random.nextGaussian() : 0;
+            }
+            for (int j = 2; j < h; j += 3) {
+                c[j] = 2 * c[j - 1]; // a unit that is twice its neighbour
+            }
+        }
+        CodeSpace s = CodeSpace.of(Nd4j.createFromArray(codes), 5);
+        double[][] p = s.precision().toDoubleMatrix();
+        for (double[] row : p) {
+            for (double v : row) {
+                assertTrue(Double.isFinite(v));
+            }
+        }
+        double[] mean = s.mean().toDoubleVector();
+        double expected = 0;
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < h; j++) {
+                expected += (codes[0][i] - mean[i]) * p[i][j] * (codes[0][j] - mean[j]);
+            }
+        }
+        double actual = s.mahalanobis(Nd4j.createFromArray(new double[][] {codes[0]}))[0];
+        assertEquals(expected, actual, 1e-9 * Math.abs(expected));
     }
 
     @Test
