@@ -122,8 +122,11 @@ cdae_submit() {
     # The driver is the whole of a local-mode job: its heap is spark.driver.memory of the defaults file, as
     # spark-submit would set it (an -Xmx in CDAE_JAVA_OPTS comes later and wins).
     local heap; heap="$(cdae_driver_memory)"
+    # The same defaults file as with an installation (Kryo and its registrator, result sizes, ...): without it a
+    # local-mode job ran on Spark's built-in defaults (Java serialization of every task result).
     cmd=(java "${opens[@]}" ${heap:+"-Xmx$heap"} "${extra[@]}" "$log4j"
          org.apache.spark.deploy.SparkSubmit --master "${master:-local[*]}"
+         --properties-file "${CDAE_SPARK_DEFAULTS:-$CDAE_ROOT/conf/spark-defaults.conf}"
          --conf "spark.ui.showConsoleProgress=$progress" --conf spark.ui.enabled=false
          --class "$main" "$jar" "${args[@]}")
   fi

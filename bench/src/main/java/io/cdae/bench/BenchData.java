@@ -30,9 +30,13 @@ final class BenchData {
         return config(hidden, batch, 1);
     }
 
-    /** The benchmark model (its settings pinned, whatever the shipped defaults) trained for {@code epochs} epochs. */
+    /**
+     * The benchmark model (its settings pinned, whatever the shipped defaults) trained for {@code epochs} epochs;
+     * {@code -Dcdae.bench.tied=false} unties the weights (the model of bench/e2e-vs-torch).
+     */
     static CdaeConfig config(int hidden, int batch, int epochs) {
-        return new CdaeConfig(WIDTH, List.of(hidden), Activation.SIGMOID, true, OutputActivation.SIGMOID,
+        boolean tied = Boolean.parseBoolean(System.getProperty("cdae.bench.tied", "true"));
+        return new CdaeConfig(WIDTH, List.of(hidden), Activation.SIGMOID, tied, OutputActivation.SIGMOID,
                 ReconstructionLoss.MSE, 0.1, ContractiveEstimator.EXACT, 8, CorruptionType.MASKING, 0.2,
                 OptimiserType.ADAM, 1e-3, 0.9, batch, epochs, 42L);
     }

@@ -29,6 +29,10 @@ final class Commands {
         scala.Option<SparkSession> running = SparkSession.getDefaultSession();
         boolean own = running.isEmpty() || running.get().sparkContext().isStopped();
         SparkSession spark = SparkSession.builder().appName(app).getOrCreate();
+        org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
+        org.slf4j.LoggerFactory.getLogger(Commands.class).info("Spark {}, master {}, serializer {}, task result size up to {}",
+                spark.version(), spark.sparkContext().master(), conf.get("spark.serializer", "JavaSerializer (Spark's default)"),
+                conf.get("spark.task.maxDirectResultSize", "1m (Spark's default)"));
         StageProgressLog progress = StageProgressLog.standard();
         spark.sparkContext().addSparkListener(progress);
         try {

@@ -42,6 +42,9 @@ class ExampleCommandIT {
         assertTrue(output.contains("epoch 3/3"), output);
         // the embedded local mode's heap is spark.driver.memory of conf/spark-defaults.conf
         assertTrue(output.contains(" -Xmx4g "), output);
+        // and the session runs with that file's settings (Kryo, the result size of training rounds)
+        assertTrue(output.contains("serializer org.apache.spark.serializer.KryoSerializer, task result size up to 64m"),
+                output);
         CdaeModel model = ModelStore.load(tmp.resolve("model"));
         assertEquals(3, model.epochs());
         assertEquals(784, model.config().inputWidth());
