@@ -21,7 +21,7 @@ EPOCH = re.compile(r"epoch (\d+)/(\d+): .*\| (\d+) samples, (\d+) samples/s, ([0
 csv, work, epochs, torch_py, torch_label = sys.argv[1:6]
 rest = sys.argv[6:]
 project_only = "--project-only" in rest
-extra = [a for a in rest if a != "--project-only"]
+extra = [a for a in rest if a not in ("--project-only", "--set")]  # key=value settings after the pinned ones
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.makedirs(work, exist_ok=True)
 log = open(os.path.join(work, "e2e.log"), "a")

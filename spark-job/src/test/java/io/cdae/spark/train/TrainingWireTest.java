@@ -115,4 +115,32 @@ class TrainingWireTest {
         assertEquals(128, sumBack.tallies[1].samples());
         assertEquals(192L, sumBack.corruptedRows.get(5));
     }
+
+    /**
+     * Vectors are copied a chunk at a time: lengths around the chunk size and several chunks long, special values
+     * (NaN, infinities, -0, subnormals, the extremes) bit for bit, as floats and as doubles, and a null vector.
+     */
+    @Test
+    void vectorsOfAnyLengthAndSpecialValuesComeBackBitForBit() {
+        SerializerInstance ser = kryo();
+        double[] special = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0,
+                Float.MIN_VALUE, -Float.MAX_VALUE, Double.MIN_VALUE, Double.MAX_VALUE, 1.0 / 3};
+        for (int length : new int[] {0, 1, 16_383, 16_384, 16_385, 3 * 16_384 + 7}) {
+            double[] v = values(length, 0.5);
+            for (int i = 0; i < Math.min(length, special.length); i++) {
+                v[i] = special[i];
+            }
+            int[] size = new int[1];
+            TrainingState doubles = roundTrip(ser, new TrainingState(v, v.clone(), 1, 0.1, false), size);
+            TrainingState floats = roundTrip(ser, new TrainingState(v, v.clone(), 1, 0.1, true), size);
+            for (int i = 0; i < length; i++) {
+                assertEquals(Double.doubleToRawLongBits(v[i]), Double.doubleToRawLongBits(doubles.parameters()[i]),
+                        "double " + i + " of " + length);
+                assertEquals(Double.doubleToRawLongBits((float) v[i]),
+                        Double.doubleToRawLongBits(floats.updaterState()[i]), "float " + i + " of " + length);
+            }
+        }
+        RoundResult empty = roundTrip(ser, new RoundResult(), new int[1]);
+        assertNull(empty.updaterSum);
+    }
 }
