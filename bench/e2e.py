@@ -14,7 +14,7 @@ import time
 PINNED = ["encoder-widths=256", "activation=sigmoid", "tied-weights=false", "output-activation=sigmoid",
           "reconstruction-loss=mse", "contractive-weight=0.001", "contractive-estimator=exact", "corruption=masking",
           "corruption-level=0.1", "optimiser=adam", "learning-rate=0.001", "batch-size=128", "seed=42",
-          "averaging-frequency=20", "normalisation=min-max", "holdout-fraction=0.1",
+          "normalisation=min-max", "holdout-fraction=0.1",
           "anomaly-score=reconstruction", "threshold-rule=mad", "data-type=float"]
 EPOCH = re.compile(r"epoch (\d+)/(\d+): .*\| (\d+) samples, (\d+) samples/s, ([0-9.]+) s")
 

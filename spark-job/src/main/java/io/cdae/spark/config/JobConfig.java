@@ -38,6 +38,18 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
     public static final String AUTO = "auto";
     /** Fewest epochs of {@code epochs = auto}. */
     public static final int MIN_AUTO_EPOCHS = 20;
+    /**
+     * {@code averaging-frequency = auto} under the default engine: minibatches per worker between two averaging
+     * rounds. Each round is a Spark job that ships every worker's parameters and optimiser state both ways, so
+     * fewer, longer rounds train faster; 20, 40 and 80 gave the same ROC-AUC (docs/BENCHMARKS.md).
+     */
+    public static final int AUTO_AVERAGING_FREQUENCY = 80;
+    /**
+     * {@code averaging-frequency = auto} under {@code engine = dl4j-spark}: DL4J's master trains at most this many
+     * minibatches per worker and round and leaves the rest of the round's minibatches untrained that epoch, so a
+     * high value there trains less of each epoch (README, "Two training engines").
+     */
+    public static final int AUTO_AVERAGING_FREQUENCY_DL4J = 20;
     /** The largest reference sample of the code-space scores that a model may store ({@code reference-rows}). */
     public static final int MAX_REFERENCE_ROWS = 20_000;
 
@@ -75,7 +87,7 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
             }
         }
         JobConfig job = new JobConfig(model,
-                positiveInt(values, "averaging-frequency", 1),
+                averagingFrequency(get(values, "averaging-frequency")),
                 positiveInt(values, "partitions", 0),
                 storageLevel(get(values, "storage-level")),
                 get(values, "checkpoint-dir"),
@@ -191,6 +203,34 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
             throw new ConfigException(key, null, "a value (the defaults file lacks it)");
         }
         return v.trim();
+    }
+
+    /** {@code averaging-frequency}: a positive integer, or {@code auto} (held as 0; {@link #roundMinibatches}). */
+    private static int averagingFrequency(String v) {
+        if (v != null && v.trim().equalsIgnoreCase(AUTO)) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(v == null ? "" : v.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("averaging-frequency", v, "auto or an integer >= 1");
+    }
+
+    /**
+     * Minibatches per worker between two averaging rounds: {@code averaging-frequency}, or where it is
+     * {@code auto}, {@value #AUTO_AVERAGING_FREQUENCY} under the default engine and
+     * {@value #AUTO_AVERAGING_FREQUENCY_DL4J} under {@code dl4j-spark}.
+     */
+    public int roundMinibatches() {
+        if (averagingFrequency > 0) {
+            return averagingFrequency;
+        }
+        return engine == Engine.DL4J_SPARK ? AUTO_AVERAGING_FREQUENCY_DL4J : AUTO_AVERAGING_FREQUENCY;
     }
 
     private static int positiveInt(Map<String, String> values, String key, int min) {

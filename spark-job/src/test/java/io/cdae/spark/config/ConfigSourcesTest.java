@@ -20,15 +20,20 @@ class ConfigSourcesTest {
     @Test
     void defaultsThenFileThenSetWin() throws IOException {
         JobConfig defaults = ConfigSources.load(null, List.of());
-        assertEquals(20, defaults.averagingFrequency());
+        assertEquals(80, defaults.roundMinibatches(), "averaging-frequency = auto under the default engine");
         assertEquals(Engine.AVERAGING, defaults.engine());
         assertEquals(Engine.DL4J_SPARK, ConfigSources.load(null, List.of("engine=DL4J-Spark")).engine());
+        assertEquals(20, ConfigSources.load(null, List.of("engine=dl4j-spark")).roundMinibatches(),
+                "averaging-frequency = auto under dl4j-spark (whose master leaves a round's extra minibatches untrained)");
+        assertEquals(7, ConfigSources.load(null, List.of("engine=dl4j-spark", "averaging-frequency=7")).roundMinibatches());
+        assertEquals(80, ConfigSources.load(null, List.of("averaging-frequency=AUTO")).roundMinibatches());
         assertEquals(20, defaults.model(784, 1_000_000, 2).epochs());
         Path file = tmp.resolve("my.conf");
         Files.writeString(file, "# mine\nepochs = 3\naveraging-frequency = 2\n");
         JobConfig both = ConfigSources.load(file, List.of("epochs=4", "encoder-widths=32,8"));
         assertEquals(4, both.model(10).epochs());
         assertEquals(2, both.averagingFrequency());
+        assertEquals(2, both.roundMinibatches());
         assertEquals(List.of(32, 8), both.model(10).encoderWidths());
     }
 
@@ -69,7 +74,7 @@ class ConfigSourcesTest {
         Path file = tmp.resolve("bad.conf");
         Files.writeString(file, "learning_rate = 0.1\n");
         assertEquals("learning_rate", assertThrows(ConfigException.class, () -> ConfigSources.load(file, List.of())).key());
-        for (String[] c : new String[][] {{"learning-rate", "fast"}, {"averaging-frequency", "0"},
+        for (String[] c : new String[][] {{"learning-rate", "fast"}, {"averaging-frequency", "0"}, {"averaging-frequency", "often"},
                 {"storage-level", "IN_THE_CLOUD"}, {"data-type", "half"}, {"encoder-widths", "64,x"},
                 {"tied-weights", "perhaps"}, {"normalisation", "z"}, {"input-format", "xls"}, {"min-steps", "0"},
                 {"reference-rows", "-1"}, {"knn-k", "0"}, {"anomaly-score", "knn"}, {"engine", "dl4j"}}) {

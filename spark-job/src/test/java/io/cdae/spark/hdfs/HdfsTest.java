@@ -35,7 +35,10 @@ class HdfsTest {
 
     private static TrainJob.Outcome train(SparkSession spark, String input, String out, int epochs, boolean resume) {
         List<String> sets = new ArrayList<>(List.of("exclude-columns=class", "where=split = 'train'", "epochs=" + epochs,
-                "partitions=2", "batch-size=32", "encoder-widths=32", "checkpoint-dir=" + hdfs.uri() + "/checkpoints/m"));
+                "partitions=2", "batch-size=32", "encoder-widths=32", "checkpoint-dir=" + hdfs.uri() + "/checkpoints/m",
+                // rounds within an epoch (about 7 minibatches per worker), so that a run stopped after epoch 1 forms
+                // the rounds of the first epoch of a longer run; larger values train several epochs per round
+                "averaging-frequency=5"));
         return new TrainJob(spark).run(new TrainJob.Request(input, out, null, sets, null, "label", resume));
     }
 
