@@ -96,10 +96,10 @@ public final class TrainingWire {
 
     /**
      * Length (-1 for null), then the values as little-endian floats or doubles, converted a chunk at a time into a
-     * byte buffer and written with one bulk copy per chunk (Kryo's per-value writes took 3-5 ms per 1.2 million
-     * values, on every round's critical path: docs/BENCHMARKS.md).
+     * byte buffer and written with one bulk copy per chunk, instead of one Kryo call per value (those calls were
+     * most of the driver's result-reading samples in a profile of the rounds: docs/BENCHMARKS.md, "Session 8").
      */
-    static void writeVector(Output out, double[] v, boolean asFloats) {
+    private static void writeVector(Output out, double[] v, boolean asFloats) {
         if (v == null) {
             out.writeInt(-1);
             return;
@@ -122,7 +122,7 @@ public final class TrainingWire {
         }
     }
 
-    static double[] readVector(Input in, boolean asFloats) {
+    private static double[] readVector(Input in, boolean asFloats) {
         int length = in.readInt();
         if (length < 0) {
             return null;
