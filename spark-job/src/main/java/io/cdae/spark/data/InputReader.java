@@ -9,6 +9,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
@@ -271,12 +272,12 @@ public final class InputReader {
         }
         List<String> candidates = columns.stream().filter(c -> !c.equals(id) && !c.equals(label)
                 && !config.excludeColumns().contains(c)).toList();
-        List<Row> sample = text ? df.limit(SAMPLE_ROWS).collectAsList() : List.of();
+        List<InternalRow> sample = text ? textSample(df, candidates) : List.of();
         if (text && sample.isEmpty()) {
             throw new InputException("no training rows in " + path + ": no data rows"
                     + (config.where().isEmpty() ? " (only a header?)" : " matching where = " + config.where()));
         }
-        List<String> out = text ? numericLooking(sample, df.schema(), candidates) : candidates.stream()
+        List<String> out = text ? numericLooking(sample, candidates) : candidates.stream()
                 .filter(c -> field(df, c).dataType() instanceof NumericType).toList();
         if (out.isEmpty()) {
             throw new InputException("no numeric feature columns in " + path + " (columns: " + columns + ")");
@@ -289,16 +290,16 @@ public final class InputReader {
      * {@value #SAMPLE_ROWS} rows ({@code sample}) parse as numbers. A numeric column with a few bad values stays a
      * feature, and its bad rows are caught row by row; a column of words (an id, a split name) is not a feature.
      */
-    private static List<String> numericLooking(List<Row> sample, StructType schema, List<String> candidates) {
+    private static List<String> numericLooking(List<InternalRow> sample, List<String> candidates) {
         List<String> out = new ArrayList<>();
-        for (String c : candidates) {
-            int i = schema.fieldIndex(c);
+        for (int i = 0; i < candidates.size(); i++) {
+            String c = candidates.get(i);
             long present = 0;
             long numeric = 0;
-            for (Row r : sample) {
+            for (InternalRow r : sample) {
                 if (!r.isNullAt(i)) {
                     present++;
-                    numeric += isNumber(r.getString(i)) ? 1 : 0;
+                    numeric += isNumber(r.getUTF8String(i).toString()) ? 1 : 0;
                 }
             }
             if (present > 0 && numeric >= 0.9 * present) {
@@ -306,6 +307,18 @@ public final class InputReader {
             }
         }
         return out;
+    }
+
+    /**
+     * The first {@value #SAMPLE_ROWS} rows of the text columns {@code candidates} (in that order), as Spark's
+     * internal rows: collected without converting each to a {@code Row}, whose generated converter for a few
+     * hundred columns took longer to compile than the sample to read.
+     */
+    private static List<InternalRow> textSample(Dataset<Row> df, List<String> candidates) {
+        org.apache.spark.sql.Column[] cols = candidates.stream().map(c -> functions.col("`" + c + "`"))
+                .toArray(org.apache.spark.sql.Column[]::new);
+        return Arrays.asList((InternalRow[]) df.select(cols).limit(SAMPLE_ROWS).queryExecution().executedPlan()
+                .executeCollect());
     }
 
     /** As Spark's cast of text to double reads it (surrounding blanks allowed). */
