@@ -64,11 +64,16 @@ cdae_spark_submit_binary() {
   fi
 }
 
+# cdae_spark_defaults: the Spark defaults file every job runs with (CDAE_SPARK_DEFAULTS, else conf/spark-defaults.conf).
+cdae_spark_defaults() {
+  echo "${CDAE_SPARK_DEFAULTS:-$CDAE_ROOT/conf/spark-defaults.conf}"
+}
+
 # cdae_driver_memory: spark.driver.memory of the Spark defaults file, as a JVM heap size (4g, 4096m; Spark's
 # "4gb" spelling too); empty when the file does not set it. The key and its value are separated as Java's
 # properties files allow (spaces, "=" or ":"), the last setting wins, as when Spark reads the file.
 cdae_driver_memory() {
-  local file="${CDAE_SPARK_DEFAULTS:-$CDAE_ROOT/conf/spark-defaults.conf}"
+  local file; file="$(cdae_spark_defaults)"
   [[ -f "$file" ]] || return 0
   awk '{ sub(/^[ \t]+/, "") }
        match($0, /^spark\.driver\.memory[ \t]*[=: \t][ \t]*/) {
@@ -103,7 +108,7 @@ cdae_submit() {
     set +f
     cmd=("$submit")
     [[ -n "$master" ]] && cmd+=(--master "$master")
-    cmd+=(--class "$main" --properties-file "${CDAE_SPARK_DEFAULTS:-$CDAE_ROOT/conf/spark-defaults.conf}"
+    cmd+=(--class "$main" --properties-file "$(cdae_spark_defaults)"
           "${submit_opts[@]}" "$(cdae_shaded_jar)" "${args[@]}")
   else
     # No Spark installation: Spark's own launcher class, from the jars Maven resolved.
@@ -126,7 +131,7 @@ cdae_submit() {
     # local-mode job ran on Spark's built-in defaults (Java serialization of every task result).
     cmd=(java "${opens[@]}" ${heap:+"-Xmx$heap"} "${extra[@]}" "$log4j"
          org.apache.spark.deploy.SparkSubmit --master "${master:-local[*]}"
-         --properties-file "${CDAE_SPARK_DEFAULTS:-$CDAE_ROOT/conf/spark-defaults.conf}"
+         --properties-file "$(cdae_spark_defaults)"
          --conf "spark.ui.showConsoleProgress=$progress" --conf spark.ui.enabled=false
          --class "$main" "$jar" "${args[@]}")
   fi

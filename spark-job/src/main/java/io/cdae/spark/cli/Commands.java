@@ -5,6 +5,8 @@ import picocli.CommandLine;
 
 /** Runs a picocli command with the project's exit codes and one-line error messages. */
 final class Commands {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Commands.class);
+
     /** A finished command: its exit code and, when it failed, the one line it printed on stderr (else null). */
     record Result(int exitCode, String message) {
     }
@@ -30,7 +32,7 @@ final class Commands {
         boolean own = running.isEmpty() || running.get().sparkContext().isStopped();
         SparkSession spark = SparkSession.builder().appName(app).getOrCreate();
         org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
-        org.slf4j.LoggerFactory.getLogger(Commands.class).info("Spark {}, master {}, serializer {}, task result size up to {}",
+        LOG.info("Spark {}, master {}, serializer {}, task result size up to {}",
                 spark.version(), spark.sparkContext().master(), conf.get("spark.serializer", "JavaSerializer (Spark's default)"),
                 conf.get("spark.task.maxDirectResultSize", "1m (Spark's default)"));
         StageProgressLog progress = StageProgressLog.standard();

@@ -86,8 +86,9 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
                 throw new ConfigException(key, null, "a value (the defaults file lacks it)");
             }
         }
+        Engine engine = Engine.parse(get(values, "engine"));
         JobConfig job = new JobConfig(model,
-                averagingFrequency(get(values, "averaging-frequency")),
+                averagingFrequency(get(values, "averaging-frequency"), engine),
                 positiveInt(values, "partitions", 0),
                 storageLevel(get(values, "storage-level")),
                 get(values, "checkpoint-dir"),
@@ -111,7 +112,7 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
                 positiveInt(values, "min-steps", 1),
                 intBetween(values, "reference-rows", 1, MAX_REFERENCE_ROWS),
                 positiveInt(values, "knn-k", 1),
-                Engine.parse(get(values, "engine")));
+                engine);
         job.model(1, 1, 1);
         return job;
     }
@@ -205,10 +206,14 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
         return v.trim();
     }
 
-    /** {@code averaging-frequency}: a positive integer, or {@code auto} (held as 0; {@link #roundMinibatches}). */
-    private static int averagingFrequency(String v) {
+    /**
+     * {@code averaging-frequency}: minibatches per worker between two averaging rounds, a positive integer or
+     * {@code auto}: {@value #AUTO_AVERAGING_FREQUENCY} under the default engine, {@value #AUTO_AVERAGING_FREQUENCY_DL4J}
+     * under {@code dl4j-spark}.
+     */
+    private static int averagingFrequency(String v, Engine engine) {
         if (v != null && v.trim().equalsIgnoreCase(AUTO)) {
-            return 0;
+            return engine == Engine.DL4J_SPARK ? AUTO_AVERAGING_FREQUENCY_DL4J : AUTO_AVERAGING_FREQUENCY;
         }
         try {
             int n = Integer.parseInt(v == null ? "" : v.trim());
@@ -219,18 +224,6 @@ public record JobConfig(Map<String, String> modelKeys, int averagingFrequency, i
             // reported below
         }
         throw new ConfigException("averaging-frequency", v, "auto or an integer >= 1");
-    }
-
-    /**
-     * Minibatches per worker between two averaging rounds: {@code averaging-frequency}, or where it is
-     * {@code auto}, {@value #AUTO_AVERAGING_FREQUENCY} under the default engine and
-     * {@value #AUTO_AVERAGING_FREQUENCY_DL4J} under {@code dl4j-spark}.
-     */
-    public int roundMinibatches() {
-        if (averagingFrequency > 0) {
-            return averagingFrequency;
-        }
-        return engine == Engine.DL4J_SPARK ? AUTO_AVERAGING_FREQUENCY_DL4J : AUTO_AVERAGING_FREQUENCY;
     }
 
     private static int positiveInt(Map<String, String> values, String key, int min) {

@@ -149,9 +149,9 @@ public final class CdaeTrainer {
     /** The engine of key {@code engine}, with the job's averaging frequency, partitions and storage level. */
     private TrainingEngine engine() {
         return switch (job.engine()) {
-            case AVERAGING -> new ParameterAveragingTrainer(config, job.dataType(), job.roundMinibatches(),
+            case AVERAGING -> new ParameterAveragingTrainer(config, job.dataType(), job.averagingFrequency(),
                     job.partitions(), job.sparkStorageLevel(), job.divergenceRetries());
-            case DL4J_SPARK -> new Dl4jSparkTrainer(config, job.dataType(), job.roundMinibatches(), job.partitions(),
+            case DL4J_SPARK -> new Dl4jSparkTrainer(config, job.dataType(), job.averagingFrequency(), job.partitions(),
                     job.sparkStorageLevel(), job.divergenceRetries());
         };
     }

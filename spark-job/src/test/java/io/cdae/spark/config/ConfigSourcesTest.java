@@ -20,20 +20,19 @@ class ConfigSourcesTest {
     @Test
     void defaultsThenFileThenSetWin() throws IOException {
         JobConfig defaults = ConfigSources.load(null, List.of());
-        assertEquals(80, defaults.roundMinibatches(), "averaging-frequency = auto under the default engine");
+        assertEquals(80, defaults.averagingFrequency(), "averaging-frequency = auto under the default engine");
         assertEquals(Engine.AVERAGING, defaults.engine());
         assertEquals(Engine.DL4J_SPARK, ConfigSources.load(null, List.of("engine=DL4J-Spark")).engine());
-        assertEquals(20, ConfigSources.load(null, List.of("engine=dl4j-spark")).roundMinibatches(),
+        assertEquals(20, ConfigSources.load(null, List.of("engine=dl4j-spark")).averagingFrequency(),
                 "averaging-frequency = auto under dl4j-spark (whose master leaves a round's extra minibatches untrained)");
-        assertEquals(7, ConfigSources.load(null, List.of("engine=dl4j-spark", "averaging-frequency=7")).roundMinibatches());
-        assertEquals(80, ConfigSources.load(null, List.of("averaging-frequency=AUTO")).roundMinibatches());
+        assertEquals(7, ConfigSources.load(null, List.of("engine=dl4j-spark", "averaging-frequency=7")).averagingFrequency());
+        assertEquals(80, ConfigSources.load(null, List.of("averaging-frequency=AUTO")).averagingFrequency());
         assertEquals(20, defaults.model(784, 1_000_000, 2).epochs());
         Path file = tmp.resolve("my.conf");
         Files.writeString(file, "# mine\nepochs = 3\naveraging-frequency = 2\n");
         JobConfig both = ConfigSources.load(file, List.of("epochs=4", "encoder-widths=32,8"));
         assertEquals(4, both.model(10).epochs());
         assertEquals(2, both.averagingFrequency());
-        assertEquals(2, both.roundMinibatches());
         assertEquals(List.of(32, 8), both.model(10).encoderWidths());
     }
 
