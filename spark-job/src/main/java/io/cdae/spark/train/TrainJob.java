@@ -63,6 +63,7 @@ public final class TrainJob {
      */
     public Outcome run(Request request) {
         JobConfig job = ConfigSources.load(request.configFile(), request.sets());
+        TrainingWarmUp.start(job, spark.sparkContext());
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         String checkpointDir = job.checkpointDir().isEmpty() ? request.output() + ".checkpoints" : job.checkpointDir();
         String quarantine = job.quarantineFor(request.output());
