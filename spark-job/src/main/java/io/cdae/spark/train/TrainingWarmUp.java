@@ -43,12 +43,16 @@ final class TrainingWarmUp {
         return t;
     }
 
-    private static void run(JobConfig job, boolean local, int taskCpus) {
+    /**
+     * The warm-up itself, on the calling thread: the minibatches run (0 where the executors are other JVMs), or -1
+     * when something failed (logged at debug level; the job meets it again where it matters, and says so).
+     */
+    static int run(JobConfig job, boolean local, int taskCpus) {
         long t0 = System.nanoTime();
         try {
             Nd4j.create(1); // loads the backend and its native libraries
             if (!local) {
-                return;
+                return 0;
             }
             // what every task does first (TaskResources), so that the step below is the tasks' step
             Nd4jThreads.limitTo(taskCpus);
@@ -62,12 +66,15 @@ final class TrainingWarmUp {
             }
             MultiLayerNetwork net = CdaeNetwork.create(config, job.dataType());
             int perEpoch = steps.batchesFor(rows);
-            for (int epoch = 0; epoch * perEpoch < STEPS; epoch++) {
-                steps.run(net, block, rows, WIDTH, job.dataType(), epoch, 0, 0, perEpoch, new LossTally());
+            LossTally tally = new LossTally();
+            for (int epoch = 0; tally.batches() < STEPS; epoch++) {
+                steps.run(net, block, rows, WIDTH, job.dataType(), epoch, 0, 0, perEpoch, tally);
             }
-            LOG.debug("warm-up done in {} ms", (System.nanoTime() - t0) / 1_000_000);
-        } catch (RuntimeException | LinkageError e) { // the job meets it again where it matters, and says so
+            LOG.debug("warm-up: {} minibatches in {} ms", tally.batches(), (System.nanoTime() - t0) / 1_000_000);
+            return (int) tally.batches();
+        } catch (RuntimeException | LinkageError e) {
             LOG.debug("warm-up stopped after {} ms", (System.nanoTime() - t0) / 1_000_000, e);
+            return -1;
         }
     }
 }
