@@ -94,7 +94,6 @@ cdae_submit() {
   done
   cdae_ensure_built
   local jar; jar="$(cdae_app_jar)"
-  local log4j="-Dlog4j2.configurationFile=file:$CDAE_ROOT/conf/log4j2.properties"
   local cmd=()
   local submit
   if submit="$(cdae_spark_submit_binary)"; then
@@ -112,31 +111,56 @@ cdae_submit() {
           "${submit_opts[@]}" "$(cdae_shaded_jar)" "${args[@]}")
   else
     # No Spark installation: Spark's own launcher class, from the jars Maven resolved.
-    [[ -z "${SPARK_LOCAL_IP:-}" ]] && export SPARK_LOCAL_IP=127.0.0.1
-    # shellcheck disable=SC2206
-    local opens=($CDAE_JAVA_OPENS)
-    # shellcheck disable=SC2206
-    local extra=(${CDAE_JAVA_OPTS:-})
-    # The classpath travels in CLASSPATH (not -cp) so that the printed command line stays readable.
-    export CLASSPATH="$jar:$(cat "$CDAE_TARGET/classpath.txt")"
     echo "$CDAE_PROG: Spark local mode from the Maven-resolved jars (CLASSPATH=$jar + spark-job/target/classpath.txt)" >&2
-    # Spark's progress bar redraws one terminal line; in a log file (cron, Airflow) it is noise, so it is on only
-    # when stderr is a terminal. Logs get the jobs' per-epoch lines and a line per long Spark stage instead.
-    local progress=false
-    [[ -t 2 ]] && progress=true
-    # The driver is the whole of a local-mode job: its heap is spark.driver.memory of the defaults file, as
-    # spark-submit would set it (an -Xmx in CDAE_JAVA_OPTS comes later and wins).
-    local heap; heap="$(cdae_driver_memory)"
-    # The same defaults file as with an installation (Kryo and its registrator, result sizes, ...): without it a
-    # local-mode job ran on Spark's built-in defaults (Java serialization of every task result).
-    cmd=(java "${opens[@]}" ${heap:+"-Xmx$heap"} "${extra[@]}" "$log4j"
-         org.apache.spark.deploy.SparkSubmit --master "${master:-local[*]}"
-         --properties-file "$(cdae_spark_defaults)"
-         --conf "spark.ui.showConsoleProgress=$progress" --conf spark.ui.enabled=false
-         --class "$main" "$jar" "${args[@]}")
+    cdae_local_command "${master:-local[*]}" "$main" "${args[@]}"
+    cmd=("${CDAE_CMD[@]}")
   fi
   printf '+' >&2; printf ' %q' "${cmd[@]}" >&2; printf '\n' >&2
   exec "${cmd[@]}"
+}
+
+# cdae_local_command MASTER MAIN_CLASS ARGS...: sets CDAE_CMD to the java command line of the embedded local mode
+# (Spark's own launcher class from the jars Maven resolved, no Spark installation) and exports its CLASSPATH.
+cdae_local_command() {
+  local master="$1" main="$2"; shift 2
+  local jar; jar="$(cdae_app_jar)"
+  local log4j="-Dlog4j2.configurationFile=file:$CDAE_ROOT/conf/log4j2.properties"
+  [[ -z "${SPARK_LOCAL_IP:-}" ]] && export SPARK_LOCAL_IP=127.0.0.1
+  # shellcheck disable=SC2206
+  local opens=($CDAE_JAVA_OPENS)
+  # shellcheck disable=SC2206
+  local extra=(${CDAE_JAVA_OPTS:-})
+  # The classpath travels in CLASSPATH (not -cp) so that the printed command line stays readable.
+  export CLASSPATH="$jar:$(cat "$CDAE_TARGET/classpath.txt")"
+  # Spark's progress bar redraws one terminal line; in a log file (cron, Airflow) it is noise, so it is on only
+  # when stderr is a terminal. Logs get the jobs' per-epoch lines and a line per long Spark stage instead.
+  local progress=false
+  [[ -t 2 ]] && progress=true
+  # The driver is the whole of a local-mode job: its heap is spark.driver.memory of the defaults file, as
+  # spark-submit would set it (an -Xmx in CDAE_JAVA_OPTS comes later and wins).
+  local heap; heap="$(cdae_driver_memory)"
+  # The build's class-data-sharing archive, when there is a whole one (cdae_class_archive).
+  local archive=()
+  local a; a="$(cdae_class_archive)" && archive=("-XX:SharedArchiveFile=$a" -Xlog:cds=off,cds+dynamic=off)
+  # The same defaults file as with an installation (Kryo and its registrator, result sizes, ...): without it a
+  # local-mode job ran on Spark's built-in defaults (Java serialization of every task result).
+  CDAE_CMD=(java "${opens[@]}" ${heap:+"-Xmx$heap"} "${archive[@]}" "${extra[@]}" "$log4j"
+            org.apache.spark.deploy.SparkSubmit --master "$master"
+            --properties-file "$(cdae_spark_defaults)"
+            --conf "spark.ui.showConsoleProgress=$progress" --conf spark.ui.enabled=false
+            --class "$main" "$jar" "$@")
+}
+
+# cdae_class_archive: the path of the class-data-sharing archive that the build writes for the embedded local
+# mode (submit-scripts/lib/write-class-archive.sh), when it is whole: its size is the one the writer recorded (a
+# JVM mapping a truncated archive crashes). Fails when there is none. The JVM itself ignores an archive whose jars
+# or JVM differ from those it was written with (a later build, another Java), and the job then starts as it
+# would without one: loading its classes from the jars, about 3 s slower (docs/BENCHMARKS.md, session 9).
+cdae_class_archive() {
+  local archive="$CDAE_TARGET/cdae-classes.jsa"
+  [[ -f "$archive" && -f "$archive.size" ]] || return 1
+  [[ "$(stat -c %s "$archive" 2>/dev/null)" == "$(cat "$archive.size")" ]] || return 1
+  echo "$archive"
 }
 
 # cdae_java MAIN_CLASS ARGS...: runs a command that needs no Spark cluster in a plain JVM.
