@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +35,9 @@ class ExampleCommandIT {
     @Test
     void mainCommandTrainsOnTheShippedSubsetAndWritesAModelThatLoads() throws Exception {
         Path log = tmp.resolve("example.log");
-        Process p = start(log, java.util.Map.of("CDAE_EXAMPLE_DIR", tmp.toString()),
+        Path classLog = Files.createDirectories(tmp.resolve("class-load"));
+        Process p = start(log, java.util.Map.of("CDAE_EXAMPLE_DIR", tmp.toString(),
+                        "CDAE_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog + "/%p.log"),
                 ROOT.resolve("submit-scripts/cdae-example").toString(), "--set", "epochs=3", "--master", "local[2]");
         assertTrue(p.waitFor(10, TimeUnit.MINUTES), "timed out");
         String output = Files.readString(log);
@@ -45,6 +48,21 @@ class ExampleCommandIT {
         // and the session runs with that file's settings (Kryo, the result size of training rounds)
         assertTrue(output.contains("serializer org.apache.spark.serializer.KryoSerializer, task result size up to 64m"),
                 output);
+        if (!Boolean.getBoolean("cdae.class-archive.skip")) {
+            // the build wrote the class-data-sharing archive (mvn package), and both JVMs (train, score) mapped it:
+            // Spark's classes came from it, not from the jars
+            assertTrue(output.contains(" -XX:SharedArchiveFile="), output);
+            List<Path> logs;
+            try (var files = Files.list(classLog)) {
+                logs = files.toList();
+            }
+            assertEquals(2, logs.size(), logs.toString());
+            for (Path l : logs) {
+                String loads = Files.readString(l);
+                assertTrue(loads.contains("org.apache.spark.sql.SparkSession source: shared objects file (top)"),
+                        l + ": SparkSession not loaded from the class archive");
+            }
+        }
         CdaeModel model = ModelStore.load(tmp.resolve("model"));
         assertEquals(3, model.epochs());
         assertEquals(784, model.config().inputWidth());
